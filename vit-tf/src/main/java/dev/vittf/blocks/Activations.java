@@ -1,0 +1,18 @@
+package dev.vittf.blocks;
+
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/** Activation functions. */
+public final class Activations {
+  private static final double INV_SQRT2 = 1 / Math.sqrt(2);
+
+  private Activations() {}
+
+  /** Exact GELU, {@code 0.5 x (1 + erf(x / sqrt 2))} (PyTorch's default, not the tanh form). */
+  public static Operand<TFloat32> gelu(Ops tf, Operand<TFloat32> x) {
+    Operand<TFloat32> erf = tf.math.erf(tf.math.mul(x, tf.constant((float) INV_SQRT2)));
+    return tf.math.mul(tf.math.mul(x, tf.constant(0.5f)), tf.math.add(erf, tf.constant(1f)));
+  }
+}

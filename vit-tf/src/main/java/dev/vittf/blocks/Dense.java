@@ -1,0 +1,56 @@
+package dev.vittf.blocks;
+
+import dev.vittf.core.BuildContext;
+import dev.vittf.core.Initializer;
+import dev.vittf.core.ParameterRole;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/**
+ * Affine map on the last axis, {@code y = x W + b}. Parameters: {@code kernel [in, out]} (truncated
+ * normal 0.02) and, if enabled, {@code bias [out]} (zeros). Inputs of any rank {@code >= 2} are
+ * flattened to a 2-D {@code MatMul} (fastest path on CPU, fused with the bias by grappler) and
+ * reshaped back.
+ *
+ * @param in input features
+ * @param out output features
+ * @param bias whether to add a bias
+ */
+public record Dense(long in, long out, boolean bias) {
+
+  /** Dense layer with bias. */
+  public Dense(long in, long out) {
+    this(in, out, true);
+  }
+
+  /** Applies the layer. */
+  public Operand<TFloat32> apply(BuildContext ctx, Operand<TFloat32> x) {
+    Operand<TFloat32> kernel =
+        ctx.parameter("kernel", ParameterRole.WEIGHT, Initializer.truncatedNormal(0.02), in, out);
+    Operand<TFloat32> b =
+        bias ? ctx.parameter("bias", ParameterRole.BIAS, Initializer.zeros(), out) : null;
+    return affine(ctx.tf(), x, kernel, b);
+  }
+
+  /** {@code x kernel (+ bias)} on the last axis of {@code x}, for any rank. */
+  public static Operand<TFloat32> affine(
+      Ops tf, Operand<TFloat32> x, Operand<TFloat32> kernel, Operand<TFloat32> bias) {
+    int rank = x.shape().numDimensions();
+    long outDim = kernel.shape().get(1);
+    Operand<TFloat32> flat = rank == 2 ? x : tf.reshape(x, tf.constant(new int[] {-1, (int) kernel.shape().get(0)}));
+    Operand<TFloat32> y = tf.linalg.matMul(flat, kernel);
+    if (bias != null) {
+      y = tf.nn.biasAdd(y, bias);
+    }
+    if (rank == 2) {
+      return y;
+    }
+    Operand<TInt32> lead =
+        tf.slice(tf.shape(x), tf.constant(new int[] {0}), tf.constant(new int[] {rank - 1}));
+    Operand<TInt32> shape = tf.concat(java.util.List.of(lead, tf.constant(new int[] {(int) outDim})), tf.constant(0));
+    Operand<TFloat32> out = tf.reshape(y, shape);
+    return out;
+  }
+}

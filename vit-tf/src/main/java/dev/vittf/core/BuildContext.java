@@ -1,0 +1,209 @@
+package dev.vittf.core;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.tensorflow.EagerSession;
+import org.tensorflow.ExecutionEnvironment;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * What a block needs when it is applied: the {@link Ops} of the execution environment, the name
+ * scope (hierarchical path), the parameter store, the mode and, in training, the source of
+ * randomness. Blocks never hold it; they receive it in {@code apply}, so the same block runs in a
+ * {@code Graph} and in an {@code EagerSession}.
+ *
+ * <p>Contexts are cheap immutable views: {@link #child(String)} returns the context one level down
+ * (op name scope and parameter path both extended).
+ */
+public final class BuildContext {
+  /** Name of the training-mode seed input ({@code int64 [2]}); feed it to make dropout reproducible. */
+  public static final String RNG_KEY = "rng_key";
+
+  private final Ops tf;
+  private final ParameterStore params;
+  private final Mode mode;
+  private final String path;
+  private final Shared shared;
+
+  private static final class Shared {
+    final Map<String, Operand<TFloat32>> taps = new LinkedHashMap<>();
+    Operand<TInt64> rngKey;
+    long nextSite;
+  }
+
+  private BuildContext(Ops tf, ParameterStore params, Mode mode, String path, Shared shared) {
+    this.tf = tf;
+    this.params = params;
+    this.mode = mode;
+    this.path = path;
+    this.shared = shared;
+  }
+
+  /** A root context. */
+  public static BuildContext root(Ops tf, ParameterStore params, Mode mode) {
+    return new BuildContext(
+        Objects.requireNonNull(tf), Objects.requireNonNull(params), Objects.requireNonNull(mode), "", new Shared());
+  }
+
+  /** Ops of this context's name scope. */
+  public Ops tf() {
+    return tf;
+  }
+
+  /** The parameter store. */
+  public ParameterStore params() {
+    return params;
+  }
+
+  /** Execution mode. */
+  public Mode mode() {
+    return mode;
+  }
+
+  /** Whether randomness (dropout, stochastic depth) is active. */
+  public boolean training() {
+    return mode == Mode.TRAINING;
+  }
+
+  /** Hierarchical path of this scope ("" at the root). */
+  public String path() {
+    return path;
+  }
+
+  /** The context one level down, e.g. {@code child("attn")} or {@code child(3)}. */
+  public BuildContext child(String name) {
+    ParameterStore.checkName(name);
+    if (name.contains("/")) {
+      throw new IllegalArgumentException("child scope must be a single segment: " + name);
+    }
+    return new BuildContext(tf.withSubScope(name), params, mode, qualify(name), shared);
+  }
+
+  /** {@code child(String.valueOf(index))}. */
+  public BuildContext child(int index) {
+    return child(String.valueOf(index));
+  }
+
+  private String qualify(String name) {
+    return path.isEmpty() ? name : path + "/" + name;
+  }
+
+  /** Registers a parameter {@code <path>/<name>} and returns its value. */
+  public Operand<TFloat32> parameter(String name, ParameterRole role, Initializer init, long... shape) {
+    return params.parameter(tf, new ParameterSpec(qualify(name), shape, role, init));
+  }
+
+  /** Records a named intermediate output (attention maps, tokens...) under {@code <path>/<name>}. */
+  public void tap(String name, Operand<TFloat32> value) {
+    shared.taps.put(qualify(name), value);
+  }
+
+  /** Every tapped output so far, in insertion order. */
+  public Map<String, Operand<TFloat32>> taps() {
+    return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(shared.taps));
+  }
+
+  // ---- small op helpers used across blocks ----
+
+  /** An int32 vector constant. */
+  public Operand<TInt32> ints(int... values) {
+    return tf.constant(values);
+  }
+
+  /** A float32 scalar constant. */
+  public Operand<TFloat32> scalar(double value) {
+    return tf.constant((float) value);
+  }
+
+  /** Static size of axis {@code axis} of {@code x}; fails if unknown. */
+  public static long staticDim(Operand<?> x, int axis) {
+    Shape s = x.shape();
+    int a = axis < 0 ? s.numDimensions() + axis : axis;
+    long d = s.get(a);
+    if (d < 0) {
+      throw new IllegalStateException("axis " + axis + " of " + s + " must be statically known");
+    }
+    return d;
+  }
+
+  /** Dynamic batch size of {@code x} as an int32 vector {@code [B]}. */
+  public Operand<TInt32> batchDim(Operand<?> x) {
+    return tf.slice(tf.shape(x), tf.constant(new int[] {0}), tf.constant(new int[] {1}));
+  }
+
+  /** Reshapes to {@code [B, dims...]} with the dynamic batch size of {@code like}. */
+  public Operand<TFloat32> reshapeBatch(Operand<TFloat32> x, int... dims) {
+    int[] full = new int[dims.length + 1];
+    full[0] = -1;
+    System.arraycopy(dims, 0, full, 1, dims.length);
+    return tf.reshape(x, tf.constant(full));
+  }
+
+  // ---- randomness (training only) ----
+
+  /**
+   * Inverted dropout: zero each element with probability {@code rate} and scale survivors by {@code
+   * 1/(1-rate)}. The identity, with no op emitted, in inference or when {@code rate == 0}.
+   */
+  public Operand<TFloat32> dropout(Operand<TFloat32> x, double rate) {
+    if (!training() || rate == 0) {
+      return x;
+    }
+    return applyMask(x, tf.shape(x), rate);
+  }
+
+  /**
+   * Stochastic depth (drop path): drop the whole residual branch of a sample with probability {@code
+   * rate}, rescaling survivors by {@code 1/(1-rate)} (Huang et al. 2016; CaiT layer dropout).
+   */
+  public Operand<TFloat32> dropPath(Operand<TFloat32> x, double rate) {
+    if (!training() || rate == 0) {
+      return x;
+    }
+    int rank = x.shape().numDimensions();
+    int[] ones = new int[rank - 1];
+    java.util.Arrays.fill(ones, 1);
+    Operand<TInt32> maskShape = tf.concat(java.util.List.of(batchDim(x), tf.constant(ones)), tf.constant(0));
+    return applyMask(x, maskShape, rate);
+  }
+
+  private Operand<TFloat32> applyMask(Operand<TFloat32> x, Operand<TInt32> maskShape, double rate) {
+    if (!(rate > 0 && rate < 1)) {
+      throw new IllegalArgumentException("drop rate must be in [0, 1), got " + rate);
+    }
+    Operand<TFloat32> u = tf.random.statelessRandomUniform(maskShape, nextSeed());
+    float keep = (float) (1 - rate);
+    // floor(keep + u) is 1 with probability keep, 0 otherwise.
+    Operand<TFloat32> mask = tf.math.floor(tf.math.add(u, tf.constant(keep)));
+    return tf.math.mul(x, tf.math.mul(mask, tf.constant(1f / keep)));
+  }
+
+  /**
+   * A fresh stateless seed for one random site. All sites derive from one key per run: in a graph a
+   * {@code PlaceholderWithDefault} named {@value #RNG_KEY} whose default is a stateful random draw
+   * (fresh every run; feed it to reproduce a step); in eager mode a stateful draw.
+   */
+  private Operand<TInt64> nextSeed() {
+    Shared s = shared;
+    if (s.rngKey == null) {
+      Ops root = tf;
+      ExecutionEnvironment env = tf.scope().env();
+      Operand<TInt64> draw =
+          root.random.randomUniformInt(
+              root.constant(new int[] {2}), root.constant(0L), root.constant(Long.MAX_VALUE));
+      if (env instanceof EagerSession) {
+        s.rngKey = draw;
+      } else {
+        s.rngKey = Ops.create(env).withName(RNG_KEY).placeholderWithDefault(draw, Shape.of(2));
+      }
+    }
+    long site = ++s.nextSite;
+    return tf.math.add(s.rngKey, tf.constant(new long[] {0L, site * 0x9E3779B97F4A7C15L}));
+  }
+}

@@ -1,0 +1,149 @@
+package dev.vittf.io;
+
+import dev.vittf.core.HostTensor;
+import dev.vittf.core.ParameterSpec;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A declared table from our parameter names to a foreign checkpoint's tensor names, each with its
+ * layout {@link Conversion}. The only place that knows foreign names. Loading is strict: every entry's
+ * tensor must be present with the expected shape, every checkpoint tensor must be claimed by an entry
+ * (or be one of the named, narrow {@linkplain #expectedEmpty() exemptions} for zero-size tensors), and
+ * every model parameter must be covered.
+ *
+ * @param source human-readable source and the upstream version it targets
+ * @param entries the table
+ * @param expectedEmpty checkpoint tensors that must exist and be empty (e.g. vit-pytorch's {@code
+ *     cls_token [0, D]} under {@code pool='mean'}), ignored on load
+ */
+public record CheckpointMapping(String source, List<Entry> entries, List<String> expectedEmpty) {
+
+  /**
+   * One row of the table.
+   *
+   * @param ours our parameter name
+   * @param theirs the checkpoint's tensor name
+   * @param conversion layout conversion
+   */
+  public record Entry(String ours, String theirs, Conversion conversion) {}
+
+  /** Copies the lists. */
+  public CheckpointMapping {
+    entries = List.copyOf(entries);
+    expectedEmpty = List.copyOf(expectedEmpty);
+  }
+
+  /**
+   * Converts a foreign state dict to our names and layouts, checking it against our parameters.
+   *
+   * @throws CheckpointMismatchException listing every missing, unexpected and mis-shaped tensor
+   */
+  public Map<String, HostTensor> toOurs(Map<String, HostTensor> theirs, List<ParameterSpec> ours) {
+    Map<String, ParameterSpec> specs = new LinkedHashMap<>();
+    ours.forEach(p -> specs.put(p.name(), p));
+    List<String> missing = new ArrayList<>();
+    List<String> misshaped = new ArrayList<>();
+    Set<String> claimed = new LinkedHashSet<>();
+    Map<String, HostTensor> out = new LinkedHashMap<>();
+    for (Entry e : entries) {
+      ParameterSpec spec = specs.get(e.ours());
+      if (spec == null) {
+        throw new IllegalStateException("mapping " + source + " names unknown parameter '" + e.ours() + "'");
+      }
+      claimed.add(e.theirs());
+      HostTensor t = theirs.get(e.theirs());
+      if (t == null) {
+        missing.add(e.theirs());
+        continue;
+      }
+      if (!e.conversion().accepts(t.shape(), spec.shape())) {
+        misshaped.add(e.theirs() + " has " + Arrays.toString(t.shape()) + ", expected "
+            + Arrays.toString(e.conversion().expectedSource(spec.shape())) + " (for " + e.ours() + ")");
+        continue;
+      }
+      out.put(e.ours(), e.conversion().apply(t, spec.shape()));
+    }
+    for (String name : expectedEmpty) {
+      claimed.add(name);
+      HostTensor t = theirs.get(name);
+      if (t == null) {
+        missing.add(name + " (expected empty)");
+      } else if (t.size() != 0) {
+        misshaped.add(name + " has " + Arrays.toString(t.shape()) + ", expected an empty tensor");
+      }
+    }
+    List<String> unexpected = theirs.keySet().stream().filter(n -> !claimed.contains(n)).toList();
+    List<String> uncovered = specs.keySet().stream().filter(n -> entries.stream().noneMatch(e -> e.ours().equals(n))).toList();
+    if (!uncovered.isEmpty()) {
+      throw new IllegalStateException("mapping " + source + " does not cover parameters " + uncovered);
+    }
+    if (!missing.isEmpty() || !unexpected.isEmpty() || !misshaped.isEmpty()) {
+      throw new CheckpointMismatchException(source, missing, unexpected, misshaped);
+    }
+    return out;
+  }
+
+  /** Builder for a mapping table, with helpers for the common layer kinds. */
+  public static final class Builder {
+    private final String source;
+    private final List<Entry> entries = new ArrayList<>();
+    private final List<String> empty = new ArrayList<>();
+
+    /** A builder for the given source description. */
+    public Builder(String source) {
+      this.source = source;
+    }
+
+    /** One tensor. */
+    public Builder add(String ours, String theirs, Conversion conversion) {
+      entries.add(new Entry(ours, theirs, conversion));
+      return this;
+    }
+
+    /** {@code nn.Linear}: {@code <ours>/kernel <- <theirs>.weight} (transposed) and optionally the bias. */
+    public Builder linear(String ours, String theirs, boolean bias) {
+      add(ours + "/kernel", theirs + ".weight", Conversion.LINEAR);
+      if (bias) {
+        add(ours + "/bias", theirs + ".bias", Conversion.IDENTITY);
+      }
+      return this;
+    }
+
+    /** {@code nn.LayerNorm}: {@code scale <- weight}, {@code bias <- bias}. */
+    public Builder layerNorm(String ours, String theirs) {
+      add(ours + "/scale", theirs + ".weight", Conversion.IDENTITY);
+      return add(ours + "/bias", theirs + ".bias", Conversion.IDENTITY);
+    }
+
+    /** {@code nn.Conv2d}: HWIO kernel and optional bias. */
+    public Builder conv(String ours, String theirs, boolean bias) {
+      add(ours + "/kernel", theirs + ".weight", Conversion.CONV);
+      if (bias) {
+        add(ours + "/bias", theirs + ".bias", Conversion.IDENTITY);
+      }
+      return this;
+    }
+
+    /** A checkpoint tensor that must be present and empty. */
+    public Builder expectEmpty(String theirs) {
+      empty.add(theirs);
+      return this;
+    }
+
+    /** The table. */
+    public CheckpointMapping build() {
+      return new CheckpointMapping(source, entries, empty);
+    }
+  }
+
+  /** Starts a table. */
+  public static Builder builder(String source) {
+    return new Builder(source);
+  }
+}

@@ -1,0 +1,68 @@
+package dev.vittf.io;
+
+import dev.vittf.core.HostTensor;
+import dev.vittf.core.ParameterSpec;
+import dev.vittf.models.ModelConfig;
+import dev.vittf.models.ModelParameters;
+import dev.vittf.models.ViTConfig;
+import dev.vittf.models.VitModel;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Loading and saving weights. Foreign checkpoints (vit-pytorch, timm) go through the declared {@link
+ * CheckpointMapping} of their family; native checkpoints use our parameter names directly. Loading is
+ * strict either way.
+ */
+public final class Checkpoints {
+  private Checkpoints() {}
+
+  /** The mapping table for a config and a foreign source. */
+  public static CheckpointMapping mapping(ModelConfig config, CheckpointSource source) {
+    if (config instanceof ViTConfig c) {
+      return switch (source) {
+        case VIT_PYTORCH -> ViTMappings.vitPytorch(c);
+        case TIMM -> ViTMappings.timm(c);
+        case NATIVE -> throw new IllegalArgumentException("native checkpoints need no mapping");
+      };
+    }
+    throw new UnsupportedOperationException(
+        "no " + source + " checkpoint mapping for architecture '" + config.architecture() + "'");
+  }
+
+  /**
+   * Reads a checkpoint and returns our weights for {@code config}, checked strictly against the
+   * model's parameters.
+   *
+   * @throws CheckpointMismatchException if tensors are missing, unexpected or mis-shaped
+   * @throws SafeTensorsException if the file is malformed
+   */
+  public static Map<String, HostTensor> read(Path file, ModelConfig config, CheckpointSource source) throws IOException {
+    Map<String, HostTensor> raw = SafeTensors.read(file).tensors();
+    return convert(raw, config, source, ModelParameters.of(config));
+  }
+
+  /** Converts an in-memory state dict (see {@link #read}). */
+  public static Map<String, HostTensor> convert(
+      Map<String, HostTensor> raw, ModelConfig config, CheckpointSource source, List<ParameterSpec> params) {
+    if (source == CheckpointSource.NATIVE) {
+      CheckpointMapping.Builder identity = CheckpointMapping.builder("native (vit-tf names)");
+      params.forEach(p -> identity.add(p.name(), p.name(), Conversion.IDENTITY));
+      return identity.build().toOurs(raw, params);
+    }
+    return mapping(config, source).toOurs(raw, params);
+  }
+
+  /** Loads a checkpoint into a model. */
+  public static void load(VitModel model, Path file, CheckpointSource source) throws IOException {
+    Map<String, HostTensor> raw = SafeTensors.read(file).tensors();
+    model.loadWeights(convert(raw, model.config(), source, model.parameters()));
+  }
+
+  /** Saves a model's weights under our names (atomically). */
+  public static void save(VitModel model, Path file) throws IOException {
+    SafeTensors.write(file, model.weights(), Map.of("format", "vit-tf", "architecture", model.config().architecture()));
+  }
+}

@@ -1,0 +1,145 @@
+package dev.vittf.io;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Typed access to a Python constructor's keyword arguments as stored in JSON ({@code null} for
+ * {@code None}, arrays for tuples), remembering which keys were read so that unknown ones are
+ * reported instead of silently ignored.
+ */
+public final class Kwargs {
+  private final String owner;
+  private final JsonNode node;
+  private final Set<String> used = new HashSet<>();
+
+  /** Wraps the {@code constructor_kwargs} object of {@code owner} (e.g. {@code vit-pytorch ViT}). */
+  public Kwargs(String owner, JsonNode node) {
+    if (node == null || !node.isObject()) {
+      throw new IllegalArgumentException(owner + ": constructor_kwargs must be a JSON object");
+    }
+    this.owner = owner;
+    this.node = node;
+  }
+
+  /** Whether the key is present (and not null). */
+  public boolean has(String key) {
+    used.add(key);
+    return node.hasNonNull(key);
+  }
+
+  private JsonNode get(String key) {
+    used.add(key);
+    JsonNode v = node.get(key);
+    if (v == null || v.isNull()) {
+      throw new IllegalArgumentException(owner + ": missing required argument '" + key + "'");
+    }
+    return v;
+  }
+
+  /** A required int. */
+  public int integer(String key) {
+    JsonNode v = get(key);
+    if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+      throw new IllegalArgumentException(owner + ": argument '" + key + "' must be an int, got " + v);
+    }
+    return v.asInt();
+  }
+
+  /** An optional int. */
+  public int integer(String key, int fallback) {
+    return has(key) ? integer(key) : fallback;
+  }
+
+  /** An optional float. */
+  public double number(String key, double fallback) {
+    if (!has(key)) {
+      return fallback;
+    }
+    JsonNode v = get(key);
+    if (!v.isNumber()) {
+      throw new IllegalArgumentException(owner + ": argument '" + key + "' must be a number, got " + v);
+    }
+    return v.asDouble();
+  }
+
+  /** An optional boolean. */
+  public boolean bool(String key, boolean fallback) {
+    if (!has(key)) {
+      return fallback;
+    }
+    JsonNode v = get(key);
+    if (!v.isBoolean()) {
+      throw new IllegalArgumentException(owner + ": argument '" + key + "' must be a boolean, got " + v);
+    }
+    return v.asBoolean();
+  }
+
+  /** An optional string. */
+  public String string(String key, String fallback) {
+    if (!has(key)) {
+      return fallback;
+    }
+    JsonNode v = get(key);
+    if (!v.isTextual()) {
+      throw new IllegalArgumentException(owner + ": argument '" + key + "' must be a string, got " + v);
+    }
+    return v.asText();
+  }
+
+  /** An int or an {@code (a, b)} pair, as {@code {a, b}} (an int {@code n} gives {@code {n, n}}). */
+  public int[] pair(String key) {
+    JsonNode v = get(key);
+    if (v.isIntegralNumber()) {
+      return new int[] {v.asInt(), v.asInt()};
+    }
+    if (v.isArray() && v.size() == 2 && v.get(0).isIntegralNumber() && v.get(1).isIntegralNumber()) {
+      return new int[] {v.get(0).asInt(), v.get(1).asInt()};
+    }
+    throw new IllegalArgumentException(owner + ": argument '" + key + "' must be an int or a pair of ints, got " + v);
+  }
+
+  /**
+   * A tuple of nullable ints, or a single value repeated {@code length} times ({@code null} entries
+   * stay null: Python {@code None}).
+   */
+  public List<Integer> intList(String key, int length) {
+    JsonNode v = get(key);
+    List<Integer> out = new ArrayList<>();
+    if (v.isArray()) {
+      for (JsonNode e : v) {
+        out.add(e.isNull() ? null : asInt(key, e));
+      }
+    } else {
+      for (int i = 0; i < length; i++) {
+        out.add(asInt(key, v));
+      }
+    }
+    return out;
+  }
+
+  private int asInt(String key, JsonNode e) {
+    if (!e.isIntegralNumber()) {
+      throw new IllegalArgumentException(owner + ": argument '" + key + "' must hold ints, got " + e);
+    }
+    return e.asInt();
+  }
+
+  /** Fails if any key was never read. */
+  public void finish() {
+    List<String> unknown = new ArrayList<>();
+    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+      String k = it.next();
+      if (!used.contains(k)) {
+        unknown.add(k);
+      }
+    }
+    if (!unknown.isEmpty()) {
+      throw new IllegalArgumentException(owner + ": unsupported arguments " + unknown);
+    }
+  }
+}

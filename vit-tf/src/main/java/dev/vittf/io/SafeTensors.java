@@ -1,0 +1,292 @@
+package dev.vittf.io;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vittf.core.HostTensor;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reader and writer for the safetensors format: an 8-byte little-endian header length {@code N}, an
+ * {@code N}-byte UTF-8 JSON header ({@code dtype}, {@code shape}, {@code data_offsets} per tensor,
+ * optional string-valued {@code __metadata__}), then the raw little-endian data.
+ *
+ * <p>The reader is strict and bounded: the header must fit in the file and be at most {@value
+ * #MAX_HEADER_BYTES} bytes, every tensor's byte range must lie inside the data section and match its
+ * dtype and shape, ranges must tile the data section without overlap, gap or trailing bytes. {@code
+ * F32} is read as is; {@code F16}, {@code BF16} and {@code F64} are converted to float32; any other
+ * dtype is rejected. Zero-size tensors ({@code [0, 48]}) are accepted.
+ */
+public final class SafeTensors {
+  /** Upper bound on the JSON header size (100 MB, as in the reference implementation). */
+  public static final long MAX_HEADER_BYTES = 100L * 1024 * 1024;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * A parsed file.
+   *
+   * @param tensors tensors by name, in file order
+   * @param metadata the {@code __metadata__} strings (possibly empty)
+   */
+  public record Contents(Map<String, HostTensor> tensors, Map<String, String> metadata) {}
+
+  private record Entry(String name, String dtype, long[] shape, long begin, long end) {}
+
+  private SafeTensors() {}
+
+  /** Reads every tensor of a file. */
+  public static Contents read(Path file) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = ch.size();
+      String where = file.toString();
+      if (size < 8) {
+        throw new SafeTensorsException(where + ": truncated: " + size + " bytes, the 8-byte header length is missing");
+      }
+      ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+      readFully(ch, lenBuf, 0, where);
+      long headerLen = lenBuf.flip().getLong();
+      if (headerLen < 2 || headerLen > MAX_HEADER_BYTES) {
+        throw new SafeTensorsException(where + ": bad header length " + Long.toUnsignedString(headerLen)
+            + " (must be between 2 and " + MAX_HEADER_BYTES + ")");
+      }
+      if (8 + headerLen > size) {
+        throw new SafeTensorsException(where + ": truncated: header length " + headerLen + " exceeds the file size " + size);
+      }
+      ByteBuffer headerBuf = ByteBuffer.allocate((int) headerLen);
+      readFully(ch, headerBuf, 8, where);
+      String headerText = new String(headerBuf.array(), StandardCharsets.UTF_8);
+      long dataStart = 8 + headerLen;
+      long dataSize = size - dataStart;
+      Map<String, String> metadata = new LinkedHashMap<>();
+      List<Entry> entries = parseHeader(headerText, where, dataSize, metadata);
+      Map<String, HostTensor> tensors = new LinkedHashMap<>();
+      for (Entry e : entries) {
+        tensors.put(e.name, readTensor(ch, e, dataStart, where));
+      }
+      return new Contents(tensors, metadata);
+    }
+  }
+
+  private static List<Entry> parseHeader(String text, String where, long dataSize, Map<String, String> metadata)
+      throws SafeTensorsException {
+    JsonNode root;
+    try {
+      root = JSON.readTree(text.trim());
+    } catch (JsonProcessingException e) {
+      throw new SafeTensorsException(where + ": bad header: not valid JSON (" + e.getOriginalMessage() + ")");
+    }
+    if (root == null || !root.isObject()) {
+      throw new SafeTensorsException(where + ": bad header: must be a JSON object");
+    }
+    List<Entry> entries = new ArrayList<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> f = it.next();
+      String name = f.getKey();
+      JsonNode v = f.getValue();
+      if (name.equals("__metadata__")) {
+        if (!v.isObject()) {
+          throw new SafeTensorsException(where + ": bad header: __metadata__ must be an object of strings");
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> m = v.fields(); m.hasNext(); ) {
+          Map.Entry<String, JsonNode> kv = m.next();
+          if (!kv.getValue().isTextual()) {
+            throw new SafeTensorsException(where + ": bad header: __metadata__." + kv.getKey() + " must be a string");
+          }
+          metadata.put(kv.getKey(), kv.getValue().asText());
+        }
+        continue;
+      }
+      String ctx = where + ": tensor '" + name + "'";
+      if (!v.isObject() || !v.path("dtype").isTextual() || !v.path("shape").isArray() || !v.path("data_offsets").isArray()) {
+        throw new SafeTensorsException(ctx + ": bad header entry, needs dtype, shape and data_offsets");
+      }
+      String dtype = v.get("dtype").asText();
+      int width = dtypeWidth(dtype);
+      if (width < 0) {
+        throw new SafeTensorsException(ctx + ": unsupported dtype " + dtype + " (supported: F32, F16, BF16, F64)");
+      }
+      JsonNode shapeNode = v.get("shape");
+      long[] shape = new long[shapeNode.size()];
+      long count = 1;
+      for (int i = 0; i < shape.length; i++) {
+        JsonNode d = shapeNode.get(i);
+        if (!d.canConvertToLong() || !d.isIntegralNumber() || d.asLong() < 0) {
+          throw new SafeTensorsException(ctx + ": bad shape " + shapeNode);
+        }
+        shape[i] = d.asLong();
+        try {
+          count = Math.multiplyExact(count, shape[i]);
+        } catch (ArithmeticException ex) {
+          throw new SafeTensorsException(ctx + ": shape " + shapeNode + " is too large");
+        }
+      }
+      if (count > Integer.MAX_VALUE - 8) {
+        throw new SafeTensorsException(ctx + ": shape " + shapeNode + " has more than 2^31 elements");
+      }
+      JsonNode off = v.get("data_offsets");
+      if (off.size() != 2 || !off.get(0).isIntegralNumber() || !off.get(1).isIntegralNumber()) {
+        throw new SafeTensorsException(ctx + ": data_offsets must be two integers, got " + off);
+      }
+      long begin = off.get(0).asLong();
+      long end = off.get(1).asLong();
+      if (begin < 0 || end < begin || end > dataSize) {
+        throw new SafeTensorsException(ctx + ": data_offsets " + off + " out of range (data section has " + dataSize + " bytes)");
+      }
+      if (end - begin != count * width) {
+        throw new SafeTensorsException(ctx + ": data_offsets " + off + " span " + (end - begin)
+            + " bytes, but " + dtype + " " + shapeNode + " needs " + count * width);
+      }
+      entries.add(new Entry(name, dtype, shape, begin, end));
+    }
+    List<Entry> sorted = new ArrayList<>(entries);
+    sorted.sort(Comparator.comparingLong((Entry e) -> e.begin).thenComparingLong(e -> e.end));
+    long pos = 0;
+    for (Entry e : sorted) {
+      if (e.begin < pos) {
+        throw new SafeTensorsException(where + ": tensor '" + e.name + "' overlaps the previous tensor (offset " + e.begin + " < " + pos + ")");
+      }
+      if (e.begin > pos) {
+        throw new SafeTensorsException(where + ": gap in the data section before tensor '" + e.name + "' (bytes " + pos + ".." + e.begin + ")");
+      }
+      pos = e.end;
+    }
+    if (pos != dataSize) {
+      throw new SafeTensorsException(where + ": " + (dataSize - pos) + " trailing bytes after the last tensor");
+    }
+    return entries;
+  }
+
+  private static int dtypeWidth(String dtype) {
+    return switch (dtype) {
+      case "F32" -> 4;
+      case "F16", "BF16" -> 2;
+      case "F64" -> 8;
+      default -> -1;
+    };
+  }
+
+  private static HostTensor readTensor(FileChannel ch, Entry e, long dataStart, String where) throws IOException {
+    int n = (int) (e.end - e.begin);
+    ByteBuffer buf = ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN);
+    readFully(ch, buf, dataStart + e.begin, where);
+    buf.flip();
+    int count = n / dtypeWidth(e.dtype);
+    float[] out = new float[count];
+    switch (e.dtype) {
+      case "F32" -> buf.asFloatBuffer().get(out);
+      case "F64" -> {
+        for (int i = 0; i < count; i++) {
+          out[i] = (float) buf.getDouble();
+        }
+      }
+      case "BF16" -> {
+        for (int i = 0; i < count; i++) {
+          out[i] = Float.intBitsToFloat((buf.getShort() & 0xffff) << 16);
+        }
+      }
+      case "F16" -> {
+        for (int i = 0; i < count; i++) {
+          out[i] = halfToFloat(buf.getShort());
+        }
+      }
+      default -> throw new SafeTensorsException(where + ": unsupported dtype " + e.dtype);
+    }
+    return new HostTensor(e.shape, out);
+  }
+
+  /** IEEE 754 half precision to float. */
+  static float halfToFloat(short h) {
+    int bits = h & 0xffff;
+    int sign = (bits & 0x8000) << 16;
+    int exp = (bits >>> 10) & 0x1f;
+    int mant = bits & 0x3ff;
+    if (exp == 0) {
+      float v = mant / 1024f / 16384f; // subnormal: mant * 2^-24
+      return sign != 0 ? -v : v;
+    }
+    if (exp == 31) {
+      return Float.intBitsToFloat(sign | 0x7f800000 | (mant << 13));
+    }
+    return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
+  }
+
+  private static void readFully(FileChannel ch, ByteBuffer buf, long position, String where) throws IOException {
+    long pos = position;
+    while (buf.hasRemaining()) {
+      int r = ch.read(buf, pos);
+      if (r < 0) {
+        throw new SafeTensorsException(where + ": truncated: unexpected end of file at byte " + pos);
+      }
+      pos += r;
+    }
+  }
+
+  /**
+   * Writes tensors as F32 safetensors, atomically: the data goes to a temporary file beside {@code
+   * file}, which is then renamed over it, so a crash never leaves a half-written checkpoint.
+   */
+  public static void write(Path file, Map<String, HostTensor> tensors, Map<String, String> metadata) throws IOException {
+    ObjectNode header = JSON.createObjectNode();
+    if (metadata != null && !metadata.isEmpty()) {
+      ObjectNode m = header.putObject("__metadata__");
+      metadata.forEach(m::put);
+    }
+    long offset = 0;
+    for (Map.Entry<String, HostTensor> e : tensors.entrySet()) {
+      ObjectNode t = header.putObject(e.getKey());
+      t.put("dtype", "F32");
+      var shape = t.putArray("shape");
+      for (long d : e.getValue().shape()) {
+        shape.add(d);
+      }
+      long bytes = 4L * e.getValue().size();
+      t.putArray("data_offsets").add(offset).add(offset + bytes);
+      offset += bytes;
+    }
+    byte[] headerBytes = JSON.writeValueAsBytes(header);
+    int padded = (headerBytes.length + 7) / 8 * 8;
+    byte[] headerPadded = new byte[padded];
+    java.util.Arrays.fill(headerPadded, (byte) ' ');
+    System.arraycopy(headerBytes, 0, headerPadded, 0, headerBytes.length);
+    Path dir = file.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    Path tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
+    try {
+      try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
+        ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
+        out.write(len.array());
+        out.write(headerPadded);
+        for (HostTensor t : tensors.values()) {
+          ByteBuffer b = ByteBuffer.allocate(4 * t.size()).order(ByteOrder.LITTLE_ENDIAN);
+          b.asFloatBuffer().put(t.data());
+          out.write(b.array());
+        }
+      }
+      try {
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+}

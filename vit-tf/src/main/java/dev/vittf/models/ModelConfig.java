@@ -1,0 +1,27 @@
+package dev.vittf.models;
+
+/**
+ * A validated, immutable model configuration: one of the five architectures. A config holds no
+ * execution environment; {@link #network()} gives the composition of blocks that builds the model
+ * into any {@code Ops}.
+ */
+public interface ModelConfig {
+
+  /** Architecture identifier: {@code vit}, {@code deepvit}, {@code cait}, {@code parallel_vit}, {@code scalable_vit}. */
+  String architecture();
+
+  /** Input image height. */
+  int imageHeight();
+
+  /** Input image width. */
+  int imageWidth();
+
+  /** Input image channels. */
+  int channels();
+
+  /** Number of output classes. */
+  int numClasses();
+
+  /** The network this config describes. */
+  Network network();
+}

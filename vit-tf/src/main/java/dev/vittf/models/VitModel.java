@@ -1,0 +1,260 @@
+package dev.vittf.models;
+
+import dev.vittf.core.BuildContext;
+import dev.vittf.core.GraphParameterStore;
+import dev.vittf.core.HostTensor;
+import dev.vittf.core.Mode;
+import dev.vittf.core.ParameterSpec;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * A model you can hold: a {@link Graph} with the network built for a fixed {@link Mode}, its {@link
+ * Session} and {@link GraphParameterStore}. Build from a config, load weights, {@code predict} on NHWC
+ * float batches of any size, fetch named outputs, and close it (it owns native memory).
+ *
+ * <p>Thread-safe for concurrent {@code predict}/{@code run} calls (TensorFlow sessions are).
+ */
+public final class VitModel implements AutoCloseable {
+  /** Name of the input placeholder, {@code float32 [-1, H, W, C]}. */
+  public static final String INPUT = "images";
+
+  /**
+   * Build options.
+   *
+   * @param mode inference or training graph
+   * @param seed parameter initialisation seed
+   * @param sessionConfig TensorFlow session config (threads, XLA), or null for defaults
+   */
+  public record Options(Mode mode, long seed, ConfigProto sessionConfig) {
+    /** Inference, seed 0, default session. */
+    public static Options defaults() {
+      return new Options(Mode.INFERENCE, 0, null);
+    }
+  }
+
+  private final ModelConfig config;
+  private final Mode mode;
+  private final Graph graph;
+  private final Session session;
+  private final GraphParameterStore store;
+  private final Placeholder<TFloat32> images;
+  private final Map<String, Operand<TFloat32>> outputs;
+  private final long flops;
+
+  private VitModel(ModelConfig config, Options options) {
+    this.config = config;
+    this.mode = options.mode();
+    Network network = config.network();
+    this.flops = network.flopsPerImage();
+    Graph g = new Graph();
+    Session s = null;
+    try {
+      Ops tf = Ops.create(g);
+      this.store = new GraphParameterStore(g, options.seed());
+      this.images =
+          tf.withName(INPUT).placeholder(TFloat32.class,
+              Placeholder.shape(Shape.of(-1, config.imageHeight(), config.imageWidth(), config.channels())));
+      BuildContext ctx = BuildContext.root(tf, store, mode);
+      network.apply(ctx, images);
+      this.outputs = ctx.taps();
+      if (!outputs.containsKey(Network.LOGITS)) {
+        throw new IllegalStateException(config.architecture() + " network did not tap its logits");
+      }
+      s = options.sessionConfig() == null ? new Session(g) : new Session(g, options.sessionConfig());
+      s.initialize();
+    } catch (RuntimeException | Error e) {
+      if (s != null) {
+        s.close();
+      }
+      g.close();
+      throw e;
+    }
+    this.graph = g;
+    this.session = s;
+  }
+
+  /** Builds an inference model with freshly initialised weights (seed 0). */
+  public static VitModel create(ModelConfig config) {
+    return new VitModel(config, Options.defaults());
+  }
+
+  /** Builds a model with the given options. */
+  public static VitModel create(ModelConfig config, Options options) {
+    return new VitModel(config, options);
+  }
+
+  /** Builds an inference model with initial weights from {@code seed}. */
+  public static VitModel create(ModelConfig config, long seed) {
+    return new VitModel(config, new Options(Mode.INFERENCE, seed, null));
+  }
+
+  /** The config. */
+  public ModelConfig config() {
+    return config;
+  }
+
+  /** The mode the graph was built for. */
+  public Mode mode() {
+    return mode;
+  }
+
+  /** Parameters in registration order. */
+  public List<ParameterSpec> parameters() {
+    return store.parameters();
+  }
+
+  /** Number of scalar parameters. */
+  public long parameterCount() {
+    return store.parameterCount();
+  }
+
+  /** Analytic FLOPs of one forward pass per image. */
+  public long flopsPerImage() {
+    return flops;
+  }
+
+  /** Names of the outputs {@link #run} can fetch (e.g. {@code logits}, {@code pooled}, {@code tokens}, {@code blocks/0/attn/probs}). */
+  public Set<String> outputNames() {
+    return new TreeSet<>(outputs.keySet());
+  }
+
+  /**
+   * Loads weights by parameter name. Strict: every parameter must be present with its exact shape and
+   * no unknown name is allowed; all problems are reported together and nothing is written otherwise.
+   */
+  public void loadWeights(Map<String, HostTensor> weights) {
+    List<String> missing = new ArrayList<>();
+    for (ParameterSpec p : store.parameters()) {
+      if (!weights.containsKey(p.name())) {
+        missing.add(p.name());
+      }
+    }
+    if (!missing.isEmpty()) {
+      List<String> unexpected = weights.keySet().stream().filter(n -> store.spec(n) == null).sorted().toList();
+      throw new IllegalArgumentException(
+          "weights do not match the model: missing " + missing + (unexpected.isEmpty() ? "" : ", unexpected " + unexpected));
+    }
+    store.assign(session, weights);
+  }
+
+  /** Current value of every parameter, by name. */
+  public Map<String, HostTensor> weights() {
+    return store.read(session);
+  }
+
+  /** Runs the model on a batch {@code [B, H, W, C]} and returns the logits {@code [B, classes]}. */
+  public HostTensor predict(HostTensor batch) {
+    return run(batch, Network.LOGITS).get(Network.LOGITS);
+  }
+
+  /** Runs the model on Java images {@code [B][H][W][C]} and returns logits {@code [B][classes]}. */
+  public float[][] predict(float[][][][] batch) {
+    HostTensor logits = predict(HostTensor.ofImages(batch));
+    float[][] out = new float[(int) logits.dim(0)][];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = logits.row(i);
+    }
+    return out;
+  }
+
+  /** Runs the model on a native batch; the caller owns (and must close) both tensors. */
+  public TFloat32 predict(TFloat32 batch) {
+    checkInputShape(batch.shape().asArray());
+    try (Result r = session.runner().feed(images, batch).fetch(outputs.get(Network.LOGITS)).run()) {
+      // Result.close() closes its tensors; hand out a copy the caller owns.
+      TFloat32 logits = (TFloat32) r.get(0);
+      return TFloat32.tensorOf(logits.shape(), t -> logits.copyTo(t));
+    }
+  }
+
+  /** Runs the model and fetches the named outputs (see {@link #outputNames()}). */
+  public Map<String, HostTensor> run(HostTensor batch, String... names) {
+    checkInputShape(batch.shape());
+    if (names.length == 0) {
+      throw new IllegalArgumentException("no output requested; available: " + outputNames());
+    }
+    Session.Runner runner = session.runner();
+    for (String n : names) {
+      Operand<TFloat32> o = outputs.get(n);
+      if (o == null) {
+        throw new IllegalArgumentException("unknown output '" + n + "'; available: " + outputNames());
+      }
+      runner.fetch(o);
+    }
+    Map<String, HostTensor> result = new LinkedHashMap<>();
+    try (TFloat32 in = batch.toTensor()) {
+      runner.feed(images, in);
+      try (Result r = runner.run()) {
+        for (int i = 0; i < names.length; i++) {
+          result.put(names[i], HostTensor.of((TFloat32) r.get(i)));
+        }
+      }
+    }
+    return result;
+  }
+
+  private void checkInputShape(long[] shape) {
+    long[] expected = {-1, config.imageHeight(), config.imageWidth(), config.channels()};
+    boolean ok = shape.length == 4 && shape[0] >= 1;
+    for (int i = 1; ok && i < 4; i++) {
+      ok = shape[i] == expected[i];
+    }
+    if (!ok) {
+      throw new IllegalArgumentException(
+          "input must be NHWC [batch>=1, " + config.imageHeight() + ", " + config.imageWidth() + ", "
+              + config.channels() + "], got " + Arrays.toString(shape));
+    }
+  }
+
+  // ---- for the library's own tooling (export, training, benchmarks) ----
+
+  /** The graph (owned by this model). */
+  public Graph graph() {
+    return graph;
+  }
+
+  /** The session (owned by this model). */
+  public Session session() {
+    return session;
+  }
+
+  /** The parameter store. */
+  public GraphParameterStore store() {
+    return store;
+  }
+
+  /** The input placeholder. */
+  public Placeholder<TFloat32> input() {
+    return images;
+  }
+
+  /** A named output operand. */
+  public Operand<TFloat32> output(String name) {
+    Operand<TFloat32> o = outputs.get(name);
+    if (o == null) {
+      throw new IllegalArgumentException("unknown output '" + name + "'; available: " + outputNames());
+    }
+    return o;
+  }
+
+  @Override
+  public void close() {
+    session.close();
+    graph.close();
+  }
+}
