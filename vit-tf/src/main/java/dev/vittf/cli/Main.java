@@ -20,9 +20,16 @@ public final class Main implements Runnable {
     new CommandLine(this).usage(System.out);
   }
 
-  /** Entry point; exits with the command's status. */
+  /**
+   * Entry point; exits with the command's status. Native logging is quiet unless {@code --verbose} is
+   * given or {@code TF_CPP_MIN_LOG_LEVEL} is set (see {@link NativeLogging}).
+   */
   public static void main(String[] args) {
-    System.exit(execute(args));
+    java.util.Optional<Integer> relaunched = NativeLogging.relaunchIfNeeded(args);
+    if (relaunched.isPresent()) {
+      System.exit(relaunched.get());
+    }
+    System.exit(execute(NativeLogging.withoutVerbose(args)));
   }
 
   /** Runs a command line and returns its exit code (errors are printed as one line). */
