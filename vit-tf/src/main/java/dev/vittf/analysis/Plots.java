@@ -206,8 +206,8 @@ public final class Plots {
             continue;
           }
           int bh = (int) Math.round((axisY - barTop - 14) * v / max);
-          int bx = (int) Math.round(left + i * slot + slot * 0.15);
-          int bw = Math.max(1, (int) Math.round(slot * 0.7));
+          int bw = Math.max(1, (int) Math.round(Math.min(slot * 0.7, 120)));
+          int bx = (int) Math.round(left + (i + 0.5) * slot - bw / 2.0);
           g.setColor(fill);
           g.fillRect(bx, axisY - bh, bw, bh);
           g.setColor(Color.BLACK);

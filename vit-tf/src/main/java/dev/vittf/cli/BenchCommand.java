@@ -1,35 +1,61 @@
 package dev.vittf.cli;
 
-import dev.vittf.models.ModelConfig;
-import dev.vittf.models.Presets;
-import dev.vittf.models.VitModel;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vittf.core.BuildContext;
+import dev.vittf.core.GraphParameterStore;
 import dev.vittf.core.Mode;
+import dev.vittf.models.ModelConfig;
+import dev.vittf.models.Network;
+import dev.vittf.models.Presets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
+import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
+import org.tensorflow.TensorFlow;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.DataType;
+import org.tensorflow.proto.DeviceStepStats;
+import org.tensorflow.proto.NodeExecStats;
+import org.tensorflow.proto.RunMetadata;
+import org.tensorflow.proto.RunOptions;
 import org.tensorflow.types.TFloat32;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Inference benchmark: graph build time, first-run latency, steady-state images/s and achieved
- * GFLOP/s (analytic FLOPs) per batch size, plus the machine's measured matmul peak in TensorFlow and
- * the process's peak resident memory.
+ * Inference benchmark of one preset in graph mode, per batch size: graph construction time, session
+ * creation + variable initialisation time, first-run latency, steady-state median latency, images/s,
+ * achieved GFLOP/s (analytic FLOPs) and its fraction of the machine's matmul peak, peak resident memory,
+ * and the number of XLA clusters that actually ran.
+ *
+ * <p>The peak is a square float32 MatMul in TensorFlow, measured in this JVM <em>interleaved</em> with
+ * the model's timed runs (one model run, one peak run, ...), so that both see the same machine load; the
+ * fraction compares the two medians. XLA auto-clustering is switched on only by the environment at JVM
+ * start ({@code TF_XLA_FLAGS="--tf_xla_auto_jit=2 --tf_xla_cpu_global_jit"}); {@code bench-all} starts
+ * one child JVM per configuration for that reason. The peak MatMul is marked {@code _XlaCompile=false}
+ * so that it measures the same kernel with and without XLA.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Benchmark a preset in graph mode: build time, first run, steady-state images/s, GFLOP/s.")
+    description = "Benchmark a preset in graph mode: build time, first run, steady-state images/s, GFLOP/s vs the measured matmul peak.")
 public final class BenchCommand implements Callable<Integer> {
+  /** Prefix of the machine-readable result lines ({@code --json}). */
+  public static final String RESULT_PREFIX = "BENCH_RESULT ";
+  /** The environment value that turns on XLA auto-clustering on CPU. */
+  public static final String XLA_FLAGS = "--tf_xla_auto_jit=2 --tf_xla_cpu_global_jit";
+
   @Option(names = "--preset", defaultValue = "vit-b16", description = "preset name (default: ${DEFAULT-VALUE})")
   String preset;
 
@@ -51,93 +77,263 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--peak", negatable = true, defaultValue = "true", description = "measure the matmul peak (default: ${DEFAULT-VALUE})")
   boolean peak;
 
-  /** One measured configuration. */
-  public record Row(String preset, int batch, double buildMs, double firstMs, double medianMs, double imagesPerSecond, double gflops) {}
+  @Option(names = "--peak-size", defaultValue = "2048", description = "size n of the n x n x n peak matmul (default: ${DEFAULT-VALUE})")
+  int peakSize;
+
+  @Option(names = "--profile", description = "print the slowest op types and nodes of one traced run")
+  boolean profile;
+
+  @Option(names = "--json", description = "also print one machine-readable '" + "BENCH_RESULT {json}' line per batch size")
+  boolean json;
+
+  /**
+   * One measured configuration.
+   *
+   * @param preset preset name
+   * @param architecture architecture id
+   * @param parameters scalar parameter count
+   * @param flopsPerImage analytic FLOPs per image
+   * @param batch batch size
+   * @param xla whether XLA auto-clustering was enabled (TF_XLA_FLAGS)
+   * @param xlaClusters XLA clusters executed in a traced run (0 without XLA)
+   * @param intraOp intra-op threads (0 = default)
+   * @param interOp inter-op threads (0 = default)
+   * @param graphMs graph construction
+   * @param initMs session creation and variable initialisation
+   * @param firstMs first run (grappler, oneDNN primitive creation, XLA compilation)
+   * @param medianMs steady-state median latency per batch
+   * @param imagesPerSecond steady-state throughput
+   * @param gflops achieved GFLOP/s
+   * @param peakGflops median GFLOP/s of the interleaved peak matmul (NaN without {@code --peak})
+   * @param peakRssMb peak resident set size of the process so far
+   * @param tensorflow TensorFlow runtime version
+   */
+  public record Row(String preset, String architecture, long parameters, long flopsPerImage, int batch, boolean xla,
+      int xlaClusters, int intraOp, int interOp, double graphMs, double initMs, double firstMs, double medianMs,
+      double imagesPerSecond, double gflops, double peakGflops, double peakRssMb, String tensorflow) {
+    /** Achieved GFLOP/s over the peak. */
+    public double fractionOfPeak() {
+      return gflops / peakGflops;
+    }
+  }
 
   @Override
   public Integer call() throws Exception {
     ModelConfig config = Presets.get(preset);
-    ConfigProto proto = ConfigProto.newBuilder()
-        .setIntraOpParallelismThreads(intraOp).setInterOpParallelismThreads(interOp).build();
-    System.out.printf("machine: %d cores, %s%n", Runtime.getRuntime().availableProcessors(), cpuModel());
-    double peakGflops = peak ? measurePeakGflops(proto) : Double.NaN;
-    if (peak) {
-      System.out.printf("measured peak (2048x2048 float32 matmul in TensorFlow): %.1f GFLOP/s%n", peakGflops);
-    }
-    System.out.printf("%-10s %5s %10s %10s %10s %10s %10s %8s%n",
-        "preset", "batch", "build ms", "first ms", "median ms", "images/s", "GFLOP/s", "of peak");
-    for (int b : batches) {
-      Row r = measure(config, b, proto);
-      System.out.printf("%-10s %5d %10.0f %10.1f %10.2f %10.2f %10.1f %7.1f%%%n", preset, b, r.buildMs, r.firstMs,
-          r.medianMs, r.imagesPerSecond, r.gflops, 100 * r.gflops / peakGflops);
+    ConfigProto proto = sessionConfig(intraOp, interOp);
+    boolean xla = xlaEnabled();
+    System.out.printf("machine: %d cores, %s; TensorFlow %s; XLA auto-jit %s; threads intra=%d inter=%d (0 = default)%n",
+        Runtime.getRuntime().availableProcessors(), cpuModel(), TensorFlow.version(), xla ? "ON" : "off", intraOp, interOp);
+    System.out.printf("%-18s %5s %9s %9s %9s %10s %9s %8s %8s %7s %6s%n",
+        "preset", "batch", "graph ms", "init ms", "first ms", "median ms", "images/s", "GFLOP/s", "peak", "of peak", "xla");
+    try (PeakMatmul pm = peak ? new PeakMatmul(peakSize, proto) : null) {
+      for (int b : batches) {
+        Row r = measure(config, b, proto, pm);
+        System.out.printf("%-18s %5d %9.0f %9.0f %9.1f %10.2f %9.2f %8.1f %8.1f %6.1f%% %6d%n", preset, b, r.graphMs(), r.initMs(),
+            r.firstMs(), r.medianMs(), r.imagesPerSecond(), r.gflops(), r.peakGflops(), 100 * r.fractionOfPeak(), r.xlaClusters());
+        if (json) {
+          System.out.println(RESULT_PREFIX + new ObjectMapper().writeValueAsString(r));
+        }
+      }
     }
     System.out.printf("peak resident memory: %.0f MB%n", peakRssMb());
     return 0;
   }
 
-  Row measure(ModelConfig config, int batch, ConfigProto proto) {
+  /** A session config with the given thread counts (0 = TensorFlow's default). */
+  public static ConfigProto sessionConfig(int intraOp, int interOp) {
+    return ConfigProto.newBuilder().setIntraOpParallelismThreads(intraOp).setInterOpParallelismThreads(interOp).build();
+  }
+
+  /** Whether this JVM was started with XLA auto-clustering flags. */
+  public static boolean xlaEnabled() {
+    String flags = System.getenv("TF_XLA_FLAGS");
+    return flags != null && flags.contains("tf_xla_auto_jit");
+  }
+
+  Row measure(ModelConfig config, int batch, ConfigProto proto, PeakMatmul pm) {
+    Network network = config.network();
     long t0 = System.nanoTime();
-    try (VitModel model = VitModel.create(config, new VitModel.Options(Mode.INFERENCE, 0, proto))) {
-      double buildMs = (System.nanoTime() - t0) / 1e6;
-      float[] data = new float[batch * config.imageHeight() * config.imageWidth() * config.channels()];
-      Random rnd = new Random(0);
-      for (int i = 0; i < data.length; i++) {
-        data[i] = (float) rnd.nextGaussian();
-      }
-      Shape shape = Shape.of(batch, config.imageHeight(), config.imageWidth(), config.channels());
-      try (TFloat32 input = TFloat32.tensorOf(shape, t -> t.asRawTensor().data().asFloats().write(data))) {
-        Operand<TFloat32> logits = model.output("logits");
-        long f0 = System.nanoTime();
-        runOnce(model.session(), model, input, logits);
-        double firstMs = (System.nanoTime() - f0) / 1e6;
-        for (int i = 0; i < warmup; i++) {
-          runOnce(model.session(), model, input, logits);
+    try (Graph g = new Graph()) {
+      // The same steps as VitModel.create, timed separately.
+      Ops tf = Ops.create(g);
+      GraphParameterStore store = new GraphParameterStore(g, 0);
+      Placeholder<TFloat32> images = tf.withName("images").placeholder(TFloat32.class,
+          Placeholder.shape(Shape.of(-1, config.imageHeight(), config.imageWidth(), config.channels())));
+      BuildContext ctx = BuildContext.root(tf, store, Mode.INFERENCE);
+      Operand<TFloat32> logits = network.apply(ctx, images);
+      double graphMs = (System.nanoTime() - t0) / 1e6;
+      long t1 = System.nanoTime();
+      try (Session session = new Session(g, proto)) {
+        session.initialize();
+        double initMs = (System.nanoTime() - t1) / 1e6;
+        float[] data = new float[batch * config.imageHeight() * config.imageWidth() * config.channels()];
+        Random rnd = new Random(0);
+        for (int i = 0; i < data.length; i++) {
+          data[i] = (float) rnd.nextGaussian();
         }
-        double[] ms = new double[iterations];
-        for (int i = 0; i < iterations; i++) {
-          long s = System.nanoTime();
-          runOnce(model.session(), model, input, logits);
-          ms[i] = (System.nanoTime() - s) / 1e6;
+        Shape shape = Shape.of(batch, config.imageHeight(), config.imageWidth(), config.channels());
+        try (TFloat32 input = TFloat32.tensorOf(shape, t -> t.asRawTensor().data().asFloats().write(data))) {
+          long f0 = System.nanoTime();
+          runOnce(session, images, input, logits);
+          double firstMs = (System.nanoTime() - f0) / 1e6;
+          for (int i = 0; i < warmup; i++) {
+            runOnce(session, images, input, logits);
+          }
+          if (pm != null) {
+            pm.runMs();
+          }
+          double[] ms = new double[iterations];
+          double[] peakMs = new double[iterations];
+          for (int i = 0; i < iterations; i++) {
+            long s = System.nanoTime();
+            runOnce(session, images, input, logits);
+            ms[i] = (System.nanoTime() - s) / 1e6;
+            peakMs[i] = pm == null ? Double.NaN : pm.runMs();
+          }
+          double median = median(ms);
+          double peakGflops = pm == null ? Double.NaN : pm.flops() / (median(peakMs) / 1000) / 1e9;
+          Map<String, long[]> byType = new HashMap<>();
+          Map<String, long[]> byNode = new HashMap<>();
+          int clusters = trace(session, images, input, logits, byType, byNode);
+          if (profile) {
+            printProfile(byType, byNode);
+          }
+          double ips = batch / (median / 1000);
+          double gflops = network.flopsPerImage() * (double) batch / (median / 1000) / 1e9;
+          return new Row(preset, config.architecture(), store.parameterCount(), network.flopsPerImage(), batch, xlaEnabled(),
+              clusters, proto.getIntraOpParallelismThreads(), proto.getInterOpParallelismThreads(), graphMs, initMs, firstMs,
+              median, ips, gflops, peakGflops, peakRssMb(), TensorFlow.version());
         }
-        Arrays.sort(ms);
-        double median = ms[ms.length / 2];
-        double ips = batch / (median / 1000);
-        double gflops = model.flopsPerImage() * (double) batch / (median / 1000) / 1e9;
-        return new Row(preset, batch, buildMs, firstMs, median, ips, gflops);
       }
     }
   }
 
-  private static void runOnce(Session session, VitModel model, TFloat32 input, Operand<TFloat32> logits) {
-    try (Result r = session.runner().feed(model.input(), input).fetch(logits).run()) {
+  private static double median(double[] values) {
+    double[] v = values.clone();
+    Arrays.sort(v);
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  }
+
+  private static void runOnce(Session session, Operand<TFloat32> images, TFloat32 input, Operand<TFloat32> logits) {
+    try (Result r = session.runner().feed(images, input).fetch(logits).run()) {
       if (r.size() != 1) {
         throw new IllegalStateException("expected one output");
       }
     }
   }
 
+  /**
+   * One traced run: accumulates microseconds per op type and per node (block indices collapsed to
+   * {@code blocks/*}) and returns the number of XLA clusters executed.
+   */
+  private static int trace(Session session, Operand<TFloat32> images, TFloat32 input, Operand<TFloat32> logits,
+      Map<String, long[]> byType, Map<String, long[]> byNode) {
+    RunOptions opts = RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build();
+    int clusters = 0;
+    try (Result r = session.runner().feed(images, input).fetch(logits).setOptions(opts).runAndFetchMetadata()) {
+      RunMetadata md = r.getMetadata().orElseThrow();
+      for (DeviceStepStats d : md.getStepStats().getDevStatsList()) {
+        for (NodeExecStats ns : d.getNodeStatsList()) {
+          String label = ns.getTimelineLabel();
+          int eq = label.indexOf("= ");
+          String type = eq < 0 ? "?" : label.substring(eq + 2).replaceAll("\\(.*", "").trim();
+          long us = ns.getOpEndRelMicros() - ns.getOpStartRelMicros();
+          if (type.equals("_XlaRun")) {
+            clusters++;
+          }
+          byType.computeIfAbsent(type, k -> new long[1])[0] += us;
+          byNode.computeIfAbsent(ns.getNodeName().replaceAll("blocks/\\d+/", "blocks/*/"), k -> new long[1])[0] += us;
+        }
+      }
+    }
+    return clusters;
+  }
+
+  private static void printProfile(Map<String, long[]> byType, Map<String, long[]> byNode) {
+    long total = byType.values().stream().mapToLong(v -> v[0]).sum();
+    System.out.printf("  op time by type (one traced run, %.1f ms summed over ops):%n", total / 1e3);
+    byType.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0])).limit(12)
+        .forEach(e -> System.out.printf("    %-32s %10.2f ms %5.1f%%%n", e.getKey(), e.getValue()[0] / 1e3, 100.0 * e.getValue()[0] / total));
+    System.out.println("  by node (all blocks summed):");
+    byNode.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0])).limit(12)
+        .forEach(e -> System.out.printf("    %-48s %10.2f ms %5.1f%%%n", e.getKey(), e.getValue()[0] / 1e3, 100.0 * e.getValue()[0] / total));
+  }
+
+  /**
+   * The machine's matmul peak in TensorFlow: an {@code n x n x n} float32 MatMul of two variables (no
+   * random op per run), reduced to a scalar so that fetching costs nothing, and excluded from XLA
+   * clustering so that it runs the same (oneDNN) kernel in every configuration.
+   */
+  public static final class PeakMatmul implements AutoCloseable {
+    private final int n;
+    private final Graph graph;
+    private final Session session;
+    private final Operand<TFloat32> out;
+
+    /** Builds and initialises the peak graph (and runs it twice to warm up). */
+    public PeakMatmul(int n, ConfigProto proto) {
+      this.n = n;
+      this.graph = new Graph();
+      try {
+        Ops tf = Ops.create(graph);
+        Operand<TFloat32> a = tf.variable(tf.random.randomUniform(tf.constant(new int[] {n, n}), TFloat32.class));
+        Operand<TFloat32> b = tf.variable(tf.random.randomUniform(tf.constant(new int[] {n, n}), TFloat32.class));
+        Output<TFloat32> c = graph.opBuilder("MatMul", "peak_matmul", tf.scope())
+            .addInput(tf.identity(a).asOutput())
+            .addInput(tf.identity(b).asOutput())
+            .setAttr("T", DataType.DT_FLOAT)
+            .setAttr("_XlaCompile", false)
+            .build()
+            .output(0);
+        this.out = tf.math.mean(c, tf.constant(new int[] {0, 1}));
+        this.session = proto == null ? new Session(graph) : new Session(graph, proto);
+      } catch (RuntimeException | Error e) {
+        graph.close();
+        throw e;
+      }
+      session.initialize();
+      runMs();
+      runMs();
+    }
+
+    /** FLOPs of one run. */
+    public double flops() {
+      return 2.0 * n * n * (double) n;
+    }
+
+    /** One timed run, in ms. */
+    public double runMs() {
+      long t = System.nanoTime();
+      try (Result r = session.runner().fetch(out).run()) {
+        double ms = (System.nanoTime() - t) / 1e6;
+        if (r.size() != 1) {
+          throw new IllegalStateException("expected one output");
+        }
+        return ms;
+      }
+    }
+
+    /** Median GFLOP/s of {@code runs} runs. */
+    public double gflops(int runs) {
+      double[] ms = new double[runs];
+      for (int i = 0; i < runs; i++) {
+        ms[i] = runMs();
+      }
+      return flops() / (median(ms) / 1000) / 1e9;
+    }
+
+    @Override
+    public void close() {
+      session.close();
+      graph.close();
+    }
+  }
+
   /** Median GFLOP/s of a 2048x2048x2048 float32 MatMul in a TensorFlow session. */
   public static double measurePeakGflops(ConfigProto proto) {
-    int n = 2048;
-    try (Graph g = new Graph()) {
-      Ops tf = Ops.create(g);
-      Operand<TFloat32> a = tf.random.randomUniform(tf.constant(new int[] {n, n}), TFloat32.class);
-      Operand<TFloat32> bm = tf.variable(tf.random.randomUniform(tf.constant(new int[] {n, n}), TFloat32.class));
-      Operand<TFloat32> c = tf.linalg.matMul(tf.identity(a), tf.identity(bm));
-      Operand<TFloat32> s = tf.math.mean(c, tf.constant(new int[] {0, 1}));
-      try (Session session = proto == null ? new Session(g) : new Session(g, proto)) {
-        session.initialize();
-        double[] ms = new double[7];
-        for (int i = -2; i < ms.length; i++) {
-          long t = System.nanoTime();
-          session.runner().fetch(s).run().close();
-          if (i >= 0) {
-            ms[i] = (System.nanoTime() - t) / 1e6;
-          }
-        }
-        Arrays.sort(ms);
-        return 2.0 * n * n * n / (ms[ms.length / 2] / 1000) / 1e9;
-      }
+    try (PeakMatmul pm = new PeakMatmul(2048, proto)) {
+      return pm.gflops(7);
     }
   }
 
