@@ -72,4 +72,3 @@ System.out.println("wrote " + chartPng);
 check(javax.imageio.ImageIO.read(chartPng.toFile()).getWidth() == 800, "bar chart PNG is 800 wide");
 
 System.out.println(failures == 0 ? "PASS attention" : "FAIL attention: " + failures + " check(s) failed");
-/exit failures == 0 ? 0 : 1

@@ -61,4 +61,3 @@ try (VitModel a = VitModel.create(vitRef.config(), 3); VitModel b = VitModel.cre
 }
 
 System.out.println(failures == 0 ? "PASS checkpoint" : "FAIL checkpoint: " + failures + " check(s) failed");
-/exit failures == 0 ? 0 : 1

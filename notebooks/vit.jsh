@@ -26,4 +26,3 @@ check(ModelParameters.count(Presets.get("vit-b16")) == 86_567_656L, "ViT-B/16 ha
 model.close();
 
 System.out.println(failures == 0 ? "PASS vit" : "FAIL vit: " + failures + " check(s) failed");
-/exit failures == 0 ? 0 : 1

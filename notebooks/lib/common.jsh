@@ -1,5 +1,5 @@
 // Shared helpers for the vit-tf notebooks: /open notebooks/lib/common.jsh (run from the project root).
-// Every notebook counts failed checks in `failures` and ends with
+// Every notebook counts failed checks in `failures` and prints PASS/FAIL at its end; notebooks/run then sends
 //   /exit failures == 0 ? 0 : 1
 // so that notebooks/run (and CI) fail when a check fails.
 import dev.vittf.analysis.*;
