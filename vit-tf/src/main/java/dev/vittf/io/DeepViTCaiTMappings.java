@@ -32,7 +32,7 @@ public final class DeepViTCaiTMappings {
     CheckpointMapping.Builder m = CheckpointMapping.builder(VIT_PYTORCH_DEEPVIT);
     m.add("pos_embed", "pos_embedding", Conversion.IDENTITY);
     m.add("cls_token", "cls_token", Conversion.IDENTITY);
-    vitPytorchEmbedding(m);
+    ViTMappings.vitPytorchEmbedding(m);
     for (int i = 0; i < c.depth(); i++) {
       String ours = "blocks/" + i;
       String theirs = "transformer.layers." + i;
@@ -41,7 +41,7 @@ public final class DeepViTCaiTMappings {
       m.linear(ours + "/attn/qkv", theirs + ".0.to_qkv", false);
       m.layerNorm(ours + "/attn/reattn_norm", theirs + ".0.reattn_norm.1");
       m.linear(ours + "/attn/proj", theirs + ".0.to_out.0", true);
-      vitPytorchFeedForward(m, ours, theirs + ".1.net");
+      ViTMappings.vitPytorchFeedForward(m, ours, theirs + ".1.net");
     }
     m.layerNorm("norm", "mlp_head.0");
     m.linear("head", "mlp_head.1", true);
@@ -62,7 +62,7 @@ public final class DeepViTCaiTMappings {
     CheckpointMapping.Builder m = CheckpointMapping.builder(VIT_PYTORCH_CAIT);
     m.add("pos_embed", "pos_embedding", Conversion.IDENTITY);
     m.add("cls_token", "cls_token", Conversion.IDENTITY);
-    vitPytorchEmbedding(m);
+    ViTMappings.vitPytorchEmbedding(m);
     for (int i = 0; i < c.depth(); i++) {
       caitPytorchLayer(m, "blocks/" + i, "patch_transformer.layers." + i);
     }
@@ -85,7 +85,7 @@ public final class DeepViTCaiTMappings {
     m.linear(ours + "/attn/kv", attn + ".to_kv", false);
     m.linear(ours + "/attn/proj", attn + ".to_out.0", true);
     m.add(ours + "/ls2/gamma", theirs + ".1.scale", Conversion.RESHAPE);
-    vitPytorchFeedForward(m, ours, theirs + ".1.fn.net");
+    ViTMappings.vitPytorchFeedForward(m, ours, theirs + ".1.fn.net");
   }
 
   /** timm {@code Cait}; the config must use the timm formulation ({@link CaiTConfig.Builder#timmStyle()}). */
@@ -115,7 +115,7 @@ public final class DeepViTCaiTMappings {
       // Linear(H, H) over the head axis: weight [out, in] -> our kernel [in, out].
       m.linear(ours + "/attn/mix_pre", theirs + ".attn.proj_l", true);
       m.linear(ours + "/attn/mix_post", theirs + ".attn.proj_w", true);
-      timmFeedForward(m, ours, theirs);
+      ViTMappings.timmFeedForward(m, ours, theirs);
     }
     for (int i = 0; i < c.clsDepth(); i++) {
       String ours = "cls_blocks/" + i;
@@ -126,7 +126,7 @@ public final class DeepViTCaiTMappings {
       m.linear(ours + "/attn/k", theirs + ".attn.k", c.qkvBias());
       m.linear(ours + "/attn/v", theirs + ".attn.v", c.qkvBias());
       m.linear(ours + "/attn/proj", theirs + ".attn.proj", true);
-      timmFeedForward(m, ours, theirs);
+      ViTMappings.timmFeedForward(m, ours, theirs);
     }
     m.layerNorm("norm", "norm");
     m.linear("head", "head", true);
@@ -136,25 +136,6 @@ public final class DeepViTCaiTMappings {
   private static void timmGammas(CheckpointMapping.Builder m, String ours, String theirs) {
     m.add(ours + "/ls1/gamma", theirs + ".gamma_1", Conversion.IDENTITY);
     m.add(ours + "/ls2/gamma", theirs + ".gamma_2", Conversion.IDENTITY);
-  }
-
-  private static void timmFeedForward(CheckpointMapping.Builder m, String ours, String theirs) {
-    m.layerNorm(ours + "/norm2", theirs + ".norm2");
-    m.linear(ours + "/mlp/fc1", theirs + ".mlp.fc1", true);
-    m.linear(ours + "/mlp/fc2", theirs + ".mlp.fc2", true);
-  }
-
-  private static void vitPytorchEmbedding(CheckpointMapping.Builder m) {
-    m.layerNorm("patch_embed/pre_norm", "to_patch_embedding.1");
-    m.linear("patch_embed/proj", "to_patch_embedding.2", true);
-    m.layerNorm("patch_embed/post_norm", "to_patch_embedding.3");
-  }
-
-  // vit-pytorch FeedForward: net = [LayerNorm, Linear, GELU, Dropout, Linear, Dropout].
-  private static void vitPytorchFeedForward(CheckpointMapping.Builder m, String ours, String net) {
-    m.layerNorm(ours + "/norm2", net + ".0");
-    m.linear(ours + "/mlp/fc1", net + ".1", true);
-    m.linear(ours + "/mlp/fc2", net + ".4", true);
   }
 
   private static void expect(List<String> wrong, String field, Object actual, Object required) {
