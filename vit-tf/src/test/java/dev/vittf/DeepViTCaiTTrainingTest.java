@@ -12,6 +12,7 @@ import dev.vittf.core.HostTensor;
 import dev.vittf.core.Mode;
 import dev.vittf.models.CaiTConfig;
 import dev.vittf.models.DeepViTConfig;
+import dev.vittf.models.EagerRunner;
 import dev.vittf.models.ModelConfig;
 import dev.vittf.models.Network;
 import dev.vittf.models.VitModel;
@@ -147,6 +148,12 @@ class DeepViTCaiTTrainingTest {
         HostTensor k3 = runWithKey(train, x, new long[] {4, 9});
         assertEquals(0, k1.maxAbsDiff(k2), 0, "the same fed key must reproduce a step");
         assertTrue(k1.maxAbsDiff(k3) > 1e-3, "another key must give another step");
+        // Eager execution draws fresh randomness too, and is deterministic in inference.
+        Map<String, HostTensor> w = train.weights();
+        HostTensor e1 = EagerRunner.forward(c, w, 0, Mode.TRAINING, x).get(Network.LOGITS);
+        HostTensor e2 = EagerRunner.forward(c, w, 0, Mode.TRAINING, x).get(Network.LOGITS);
+        assertTrue(e1.maxAbsDiff(e2) > 1e-3, c.architecture() + ": two eager training runs gave the same logits");
+        assertEquals(0, EagerRunner.logits(c, w, x).maxAbsDiff(EagerRunner.logits(c, w, x)), 0);
       }
     }
   }
