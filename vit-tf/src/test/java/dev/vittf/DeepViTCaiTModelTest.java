@@ -89,6 +89,49 @@ class DeepViTCaiTModelTest {
     graphAndEagerAgree(c, randomImages(new Random(1), 3, c), 11);
   }
 
+  /** vit-pytorch DeepViT's mean pool averages all tokens, the class token included, then the head's LayerNorm. */
+  @Test
+  void deepvitMeanPoolIncludesTheClassToken() {
+    DeepViTConfig c = DeepViTConfig.tiny().toBuilder().pool(Pool.MEAN).build();
+    Map<String, HostTensor> out;
+    try (VitModel m = VitModel.create(c, 9)) {
+      out = m.run(randomImages(new Random(8), 2, c), Network.TOKENS, Network.POOLED);
+    }
+    HostTensor tokens = out.get(Network.TOKENS);
+    HostTensor pooled = out.get(Network.POOLED);
+    int n = (int) tokens.dim(1);
+    int d = (int) tokens.dim(2);
+    assertEquals(17, n);
+    for (int b = 0; b < 2; b++) {
+      double[] all = new double[d];
+      double[] patchesOnly = new double[d];
+      for (int t = 0; t < n; t++) {
+        for (int j = 0; j < d; j++) {
+          float v = tokens.data()[(b * n + t) * d + j];
+          all[j] += v / n;
+          patchesOnly[j] += t == 0 ? 0 : v / (n - 1);
+        }
+      }
+      // Initial norm parameters: scale 1, bias 0.
+      double[] expected = layerNorm(all, 1e-5);
+      double[] wrong = layerNorm(patchesOnly, 1e-5);
+      double diff = 0;
+      double diffWrong = 0;
+      for (int j = 0; j < d; j++) {
+        diff = Math.max(diff, Math.abs(expected[j] - pooled.data()[b * d + j]));
+        diffWrong = Math.max(diffWrong, Math.abs(wrong[j] - pooled.data()[b * d + j]));
+      }
+      assertTrue(diff < 1e-4, "pooled != LN(mean over all tokens): " + diff);
+      assertTrue(diffWrong > 1e-3, "the class token made no difference to the mean");
+    }
+  }
+
+  static double[] layerNorm(double[] v, double eps) {
+    double mean = java.util.Arrays.stream(v).average().orElseThrow();
+    double var = java.util.Arrays.stream(v).map(x -> (x - mean) * (x - mean)).average().orElseThrow();
+    return java.util.Arrays.stream(v).map(x -> (x - mean) / Math.sqrt(var + eps)).toArray();
+  }
+
   @Test
   void deepvitSingleHeadClassPool() {
     DeepViTConfig c = DeepViTConfig.builder().imageSize(16).patchSize(4).numClasses(3).dim(12).depth(1).heads(1)
