@@ -69,7 +69,7 @@ public record TransformerBlock(
       } else if (context == null) {
         h = new Attention(attention).apply(bctx.child(fn), ln.apply(bctx.child(norm), x));
       } else {
-        h = classAttention(bctx, ln, norm, fn, x, context, normalizeContext);
+        h = classAttention(bctx.child(norm), bctx.child(fn), ln, x, context, normalizeContext);
       }
       if (layerScaleInit > 0) {
         h = new LayerScale(attention.dim(), layerScaleInit).apply(bctx.child(ls), h);
@@ -83,21 +83,21 @@ public record TransformerBlock(
   // Queries from LN(x); keys/values from concat(LN(x), context or LN(context)). One LayerNorm call
   // over the concatenation normalises both with the same parameters (LN is per token).
   private Operand<TFloat32> classAttention(
-      BuildContext bctx, LayerNorm ln, String norm, String fn, Operand<TFloat32> x, Operand<TFloat32> context,
+      BuildContext normCtx, BuildContext attnCtx, LayerNorm ln, Operand<TFloat32> x, Operand<TFloat32> context,
       boolean normalizeContext) {
-    Ops tf = bctx.tf();
+    Ops tf = attnCtx.tf();
     Operand<TInt32> axis = tf.constant(1);
     Operand<TFloat32> q;
     Operand<TFloat32> kv;
     if (normalizeContext) {
-      kv = ln.apply(bctx.child(norm), tf.concat(List.of(x, context), axis));
+      kv = ln.apply(normCtx, tf.concat(List.of(x, context), axis));
       int nx = (int) BuildContext.staticDim(x, 1);
       q = tf.slice(kv, tf.constant(new int[] {0, 0, 0}), tf.constant(new int[] {-1, nx, -1}));
     } else {
-      q = ln.apply(bctx.child(norm), x);
+      q = ln.apply(normCtx, x);
       kv = tf.concat(List.of(q, context), axis);
     }
-    return new Attention(attention).apply(bctx.child(fn), q, kv);
+    return new Attention(attention).apply(attnCtx, q, kv);
   }
 
   /**
