@@ -63,8 +63,8 @@ public final class AttentionMaps {
     TreeSet<String> names = new TreeSet<>(NATURAL);
     for (String n : outputNames) {
       String scope = parent(n);
-      if (n.endsWith("/" + PROBS)) {
-        names.add(all.contains(scope + "/" + WEIGHTS) ? scope + "/" + WEIGHTS : n);
+      if (n.endsWith("/" + PROBS) || n.endsWith("/" + WEIGHTS)) {
+        names.add(all.contains(scope + "/" + WEIGHTS) ? scope + "/" + WEIGHTS : scope + "/" + PROBS);
       }
     }
     return List.copyOf(names);
@@ -133,7 +133,9 @@ public final class AttentionMaps {
    * Attention rollout: for every block {@code l} (in order) fuse the heads of {@code A_l [B, H, N,
    * N]}, add the identity (the residual connection), renormalise the rows to sum to 1, and multiply
    * the layers together, {@code R = Â_L ... Â_2 Â_1}. Returns {@code R [B, N, N]}; each row is a
-   * distribution over the input tokens.
+   * distribution over the input tokens. Rollout treats attention as a flow, so negative entries (DeepViT's
+   * re-attention maps after their head-axis LayerNorm can have some) are clipped to 0 after fusing the
+   * heads; softmax maps are unaffected.
    *
    * @throws IllegalArgumentException if the list is empty, a map is not rank 4, not square, or the
    *     maps disagree in batch or token count
@@ -190,40 +192,42 @@ public final class AttentionMaps {
 
   /**
    * How much the class token attends to each patch, on the patch grid {@code [gridH][gridW]}.
-   * {@code map} is a rollout {@code [B, N, N]} or a layer {@code [B, H, N, N]} (heads averaged). With
-   * {@code N == 1 + gridH*gridW} the class token is token 0 and its row (without the class column)
-   * is returned; with {@code N == gridH*gridW} (no class token) the mean attention each patch
-   * receives over all queries.
+   * {@code map} is a rollout {@code [B, N, N]}, a layer {@code [B, H, Nq, Nk]} (heads averaged) or a
+   * class-attention map with one query ({@code [B, H, 1, Nk]}, CaiT). With {@code Nk == 1 +
+   * gridH*gridW} the class token is token 0 and the first query's row (without the class column) is
+   * returned; with {@code Nk == gridH*gridW} (no class token) the mean attention each patch receives
+   * over all queries.
    */
   public static float[][] classAttention(HostTensor map, int batchIndex, int gridH, int gridW) {
     HostTensor m = map.rank() == 4 ? fuseHeads(map, HeadFusion.MEAN) : map;
     long[] s = m.shape();
-    if (s.length != 3 || s[1] != s[2]) {
-      throw new IllegalArgumentException("expected a square map [B, N, N] or [B, H, N, N], got " + Arrays.toString(map.shape()));
+    if (s.length != 3) {
+      throw new IllegalArgumentException("expected a map [B, Nq, Nk] or [B, H, Nq, Nk], got " + Arrays.toString(map.shape()));
     }
-    int n = (int) s[1];
+    int nq = (int) s[1];
+    int nk = (int) s[2];
     int patches = gridH * gridW;
-    if (n != patches && n != patches + 1) {
+    if (nk != patches && nk != patches + 1) {
       throw new IllegalArgumentException(
-          "map has " + n + " tokens; a " + gridH + "x" + gridW + " grid needs " + patches + " or " + (patches + 1));
+          "map has " + nk + " key tokens; a " + gridH + "x" + gridW + " grid needs " + patches + " or " + (patches + 1));
     }
     if (batchIndex < 0 || batchIndex >= s[0]) {
       throw new IllegalArgumentException("batch index " + batchIndex + " out of range [0, " + s[0] + ")");
     }
     float[] d = m.data();
-    int base = batchIndex * n * n;
-    int offset = n - patches;
+    int base = batchIndex * nq * nk;
+    boolean classRow = nk == patches + 1;
     float[][] grid = new float[gridH][gridW];
     for (int p = 0; p < patches; p++) {
       double v;
-      if (offset == 1) {
+      if (classRow) {
         v = d[base + 1 + p];
       } else {
         double sum = 0;
-        for (int q = 0; q < n; q++) {
-          sum += d[base + q * n + p];
+        for (int q = 0; q < nq; q++) {
+          sum += d[base + q * nk + p];
         }
-        v = sum / n;
+        v = sum / nq;
       }
       grid[p / gridW][p % gridW] = (float) v;
     }
@@ -255,7 +259,7 @@ public final class AttentionMaps {
         int row = (i * n + q) * n;
         double sum = 0;
         for (int k = 0; k < n; k++) {
-          double v = a[row + k] + (k == q ? 1.0 : 0.0);
+          double v = Math.max(0, a[row + k]) + (k == q ? 1.0 : 0.0);
           out[row + k] = v;
           sum += v;
         }

@@ -157,6 +157,9 @@ class AttentionMapsTest {
     Map<String, List<String>> byBlock = AttentionMaps.mapNamesByBlock(outputs);
     assertEquals(List.of("blocks/1", "blocks/2", "blocks/10", "cls_blocks/0"), new ArrayList<>(byBlock.keySet()));
     assertEquals(2, byBlock.get("blocks/1").size());
+    // a table holding only the post-mix maps (as fetched by AttentionMaps.all) keeps them
+    assertEquals(List.of("blocks/2/attn/weights", "blocks/10/attn/weights"),
+        AttentionMaps.mapNames(List.of("blocks/10/attn/weights", "blocks/2/attn/weights")));
   }
 
   @Test
@@ -194,6 +197,28 @@ class AttentionMapsTest {
     assertEquals((3 + 7 + 11 + 15) / 4.0, m[1][1], 1e-6);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AttentionMaps.classAttention(withCls, 0, 3, 3));
     assertTrue(e.getMessage().contains("needs 9 or 10"), e.getMessage());
+  }
+
+  @Test
+  void negativeEntriesAreClippedBeforeTheResidualIsAdded() {
+    // one head, 2 tokens: row 0 has a negative entry (as after DeepViT's head-axis LayerNorm)
+    HostTensor signed = new HostTensor(new long[] {1, 1, 2, 2}, new float[] {1.5f, -0.5f, 0.25f, 0.75f});
+    HostTensor clipped = new HostTensor(new long[] {1, 1, 2, 2}, new float[] {1.5f, 0f, 0.25f, 0.75f});
+    HostTensor r = AttentionMaps.rollout(List.of(signed), HeadFusion.MEAN);
+    assertArrayEquals(AttentionMaps.rollout(List.of(clipped), HeadFusion.MEAN).data(), r.data(), 0f);
+    // (A+ + I) row 0 = [2.5, 0] -> [1, 0]; row 1 = [0.25, 1.75] / 2 -> [0.125, 0.875]
+    assertArrayEquals(new float[] {1f, 0f, 0.125f, 0.875f}, r.data(), 1e-7f);
+  }
+
+  @Test
+  void classAttentionOfASingleQueryClassAttentionMap() {
+    // CaiT class attention: [B=1, H=2, 1 query, 1 + 2x2 keys]
+    float[] d = {0.2f, 0.1f, 0.3f, 0.2f, 0.2f, 0.0f, 0.3f, 0.1f, 0.4f, 0.2f};
+    float[][] g = AttentionMaps.classAttention(new HostTensor(new long[] {1, 2, 1, 5}, d), 0, 2, 2);
+    assertEquals(0.2f, g[0][0], 1e-7f); // mean of 0.1 and 0.3
+    assertEquals(0.2f, g[0][1], 1e-7f); // mean of 0.3 and 0.1
+    assertEquals(0.3f, g[1][0], 1e-7f);
+    assertEquals(0.2f, g[1][1], 1e-7f);
   }
 
   @Test
