@@ -187,9 +187,9 @@ public final class BenchAllCommand implements Callable<Integer> {
         .append("\"` (auto-clustering; the column `clusters` counts the XLA clusters that ran in a traced step).\n");
     md.append("- Columns: `graph` = building the graph (ops and variables); `init` = creating the session and running the "
         + "random initialisers; `first` = first run (grappler, oneDNN primitives, XLA compilation); `median` = steady-state "
-        + "latency per batch; `GFLOP/s` = analytic FLOPs (2 per multiply-add) / median; `peak` = median GFLOP/s of a "
-        + "2048³ float32 MatMul in TensorFlow measured in the same JVM, interleaved run by run with the model's timed runs "
-        + "(so both see the same load); `RSS` = peak resident memory of the child process.\n\n");
+        + "latency per batch; `GFLOP/s` = analytic FLOPs (2 per multiply-add) / median; `peak` = the better median GFLOP/s of "
+        + "a 1024³ and a 2048³ float32 MatMul in TensorFlow (oneDNN), measured in the same JVM interleaved run by run with the "
+        + "model's timed runs (so both see the same load); `RSS` = peak resident memory of the child process.\n\n");
     md.append("| preset | arch | params | GFLOPs/img | batch | XLA | clusters | graph ms | init ms | first ms | median ms | images/s | GFLOP/s | peak GFLOP/s | % of peak | RSS MB |\n");
     md.append("|---|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Map<String, Object> r : rows) {

@@ -41,9 +41,10 @@ import picocli.CommandLine.Option;
  * achieved GFLOP/s (analytic FLOPs) and its fraction of the machine's matmul peak, peak resident memory,
  * and the number of XLA clusters that actually ran.
  *
- * <p>The peak is a square float32 MatMul in TensorFlow, measured in this JVM <em>interleaved</em> with
- * the model's timed runs (one model run, one peak run, ...), so that both see the same machine load; the
- * fraction compares the two medians. XLA auto-clustering is switched on only by the environment at JVM
+ * <p>The peak is the best of square float32 MatMuls in TensorFlow ({@code --peak-size}, default 1024
+ * and 2048), each measured in this JVM <em>interleaved</em> with the model's timed runs (one model run,
+ * one run of each peak matmul, ...), so that both see the same machine load; the fraction compares the
+ * medians. XLA auto-clustering is switched on only by the environment at JVM
  * start ({@code TF_XLA_FLAGS="--tf_xla_auto_jit=2 --tf_xla_cpu_global_jit"}); {@code bench-all} starts
  * one child JVM per configuration for that reason. The peak MatMul is marked {@code _XlaCompile=false}
  * so that it measures the same kernel with and without XLA.
@@ -77,8 +78,9 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--peak", negatable = true, defaultValue = "true", description = "measure the matmul peak (default: ${DEFAULT-VALUE})")
   boolean peak;
 
-  @Option(names = "--peak-size", defaultValue = "2048", description = "size n of the n x n x n peak matmul (default: ${DEFAULT-VALUE})")
-  int peakSize;
+  @Option(names = "--peak-size", split = ",", defaultValue = "1024,2048",
+      description = "sizes n of the n x n x n peak matmuls; the best is the peak (default: ${DEFAULT-VALUE})")
+  List<Integer> peakSizes;
 
   @Option(names = "--profile", description = "print the slowest op types and nodes of one traced run")
   boolean profile;
@@ -104,13 +106,14 @@ public final class BenchCommand implements Callable<Integer> {
    * @param medianMs steady-state median latency per batch
    * @param imagesPerSecond steady-state throughput
    * @param gflops achieved GFLOP/s
-   * @param peakGflops median GFLOP/s of the interleaved peak matmul (NaN without {@code --peak})
+   * @param peakGflops the best median GFLOP/s of the interleaved peak matmuls (NaN without {@code --peak})
+   * @param peakSize the size {@code n} of the peak matmul that gave {@code peakGflops}
    * @param peakRssMb peak resident set size of the process so far
    * @param tensorflow TensorFlow runtime version
    */
   public record Row(String preset, String architecture, long parameters, long flopsPerImage, int batch, boolean xla,
       int xlaClusters, int intraOp, int interOp, double graphMs, double initMs, double firstMs, double medianMs,
-      double imagesPerSecond, double gflops, double peakGflops, double peakRssMb, String tensorflow) {
+      double imagesPerSecond, double gflops, double peakGflops, int peakSize, double peakRssMb, String tensorflow) {
     /** Achieved GFLOP/s over the peak. */
     public double fractionOfPeak() {
       return gflops / peakGflops;
@@ -126,15 +129,23 @@ public final class BenchCommand implements Callable<Integer> {
         Runtime.getRuntime().availableProcessors(), cpuModel(), TensorFlow.version(), xla ? "ON" : "off", intraOp, interOp);
     System.out.printf("%-18s %5s %9s %9s %9s %10s %9s %8s %8s %7s %6s%n",
         "preset", "batch", "graph ms", "init ms", "first ms", "median ms", "images/s", "GFLOP/s", "peak", "of peak", "xla");
-    try (PeakMatmul pm = peak ? new PeakMatmul(peakSize, proto) : null) {
+    List<PeakMatmul> pms = new java.util.ArrayList<>();
+    try {
+      if (peak) {
+        for (int n : peakSizes) {
+          pms.add(new PeakMatmul(n, proto));
+        }
+      }
       for (int b : batches) {
-        Row r = measure(config, b, proto, pm);
+        Row r = measure(config, b, proto, pms);
         System.out.printf("%-18s %5d %9.0f %9.0f %9.1f %10.2f %9.2f %8.1f %8.1f %6.1f%% %6d%n", preset, b, r.graphMs(), r.initMs(),
             r.firstMs(), r.medianMs(), r.imagesPerSecond(), r.gflops(), r.peakGflops(), 100 * r.fractionOfPeak(), r.xlaClusters());
         if (json) {
           System.out.println(RESULT_PREFIX + new ObjectMapper().writeValueAsString(r));
         }
       }
+    } finally {
+      pms.forEach(PeakMatmul::close);
     }
     System.out.printf("peak resident memory: %.0f MB%n", peakRssMb());
     return 0;
@@ -151,7 +162,7 @@ public final class BenchCommand implements Callable<Integer> {
     return flags != null && flags.contains("tf_xla_auto_jit");
   }
 
-  Row measure(ModelConfig config, int batch, ConfigProto proto, PeakMatmul pm) {
+  Row measure(ModelConfig config, int batch, ConfigProto proto, List<PeakMatmul> pms) {
     Network network = config.network();
     long t0 = System.nanoTime();
     try (Graph g = new Graph()) {
@@ -180,19 +191,27 @@ public final class BenchCommand implements Callable<Integer> {
           for (int i = 0; i < warmup; i++) {
             runOnce(session, images, input, logits);
           }
-          if (pm != null) {
-            pm.runMs();
-          }
+          pms.forEach(PeakMatmul::runMs);
           double[] ms = new double[iterations];
-          double[] peakMs = new double[iterations];
+          double[][] peakMs = new double[pms.size()][iterations];
           for (int i = 0; i < iterations; i++) {
             long s = System.nanoTime();
             runOnce(session, images, input, logits);
             ms[i] = (System.nanoTime() - s) / 1e6;
-            peakMs[i] = pm == null ? Double.NaN : pm.runMs();
+            for (int p = 0; p < pms.size(); p++) {
+              peakMs[p][i] = pms.get(p).runMs();
+            }
           }
           double median = median(ms);
-          double peakGflops = pm == null ? Double.NaN : pm.flops() / (median(peakMs) / 1000) / 1e9;
+          double peakGflops = Double.NaN;
+          int peakN = 0;
+          for (int p = 0; p < pms.size(); p++) {
+            double gf = pms.get(p).flops() / (median(peakMs[p]) / 1000) / 1e9;
+            if (Double.isNaN(peakGflops) || gf > peakGflops) {
+              peakGflops = gf;
+              peakN = pms.get(p).size();
+            }
+          }
           Map<String, long[]> byType = new HashMap<>();
           Map<String, long[]> byNode = new HashMap<>();
           int clusters = trace(session, images, input, logits, byType, byNode);
@@ -203,7 +222,7 @@ public final class BenchCommand implements Callable<Integer> {
           double gflops = network.flopsPerImage() * (double) batch / (median / 1000) / 1e9;
           return new Row(preset, config.architecture(), store.parameterCount(), network.flopsPerImage(), batch, xlaEnabled(),
               clusters, proto.getIntraOpParallelismThreads(), proto.getInterOpParallelismThreads(), graphMs, initMs, firstMs,
-              median, ips, gflops, peakGflops, peakRssMb(), TensorFlow.version());
+              median, ips, gflops, peakGflops, peakN, peakRssMb(), TensorFlow.version());
         }
       }
     }
@@ -295,6 +314,11 @@ public final class BenchCommand implements Callable<Integer> {
       session.initialize();
       runMs();
       runMs();
+    }
+
+    /** The size {@code n}. */
+    public int size() {
+      return n;
     }
 
     /** FLOPs of one run. */
