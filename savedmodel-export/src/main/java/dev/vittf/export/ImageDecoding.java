@@ -1,0 +1,136 @@
+package dev.vittf.export;
+
+import dev.vittf.models.Preprocessing;
+import java.util.List;
+import org.tensorflow.ConcreteFunction;
+import org.tensorflow.Operand;
+import org.tensorflow.Signature;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.While;
+import org.tensorflow.op.image.DecodeImage;
+import org.tensorflow.op.image.ResizeBilinear;
+import org.tensorflow.types.TBool;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TString;
+import org.tensorflow.types.TUint8;
+import org.tensorflow.types.family.TType;
+
+/**
+ * In-graph image decoding for serving: a batch of encoded images (JPEG, PNG, GIF first frame or BMP;
+ * a string tensor {@code [-1]}) becomes the float NHWC batch the model expects. Each image is decoded
+ * to {@code channels} channels (grey and RGBA images are converted), resized to the model's input
+ * size with bilinear interpolation (half-pixel centres, aspect ratio not preserved), scaled to {@code
+ * [0, 1]} and normalised with the per-channel mean and std.
+ *
+ * <p>The batch is processed by a functional {@code While} loop that writes each decoded image into
+ * a preallocated {@code [n, height, width, channels]} tensor ({@code TensorScatterUpdate}), so the
+ * graph holds only core TensorFlow ops that TensorFlow Serving runs. (A {@code TensorList}, what
+ * {@code tf.map_fn} uses, would need variant-typed function arguments, which TF Java 1.1 cannot
+ * declare.)
+ *
+ * <p>The loop's cond/body functions are attached to the graph; close the returned object after the
+ * graph has been exported or run.
+ */
+public final class ImageDecoding implements AutoCloseable {
+  private final ConcreteFunction cond;
+  private final ConcreteFunction body;
+  private final Operand<TFloat32> images;
+
+  private ImageDecoding(ConcreteFunction cond, ConcreteFunction body, Operand<TFloat32> images) {
+    this.cond = cond;
+    this.body = body;
+    this.images = images;
+  }
+
+  /**
+   * Adds the decoding of {@code encoded} to the graph of {@code tf}.
+   *
+   * @param tf ops of the target graph (their scope prefixes the loop's nodes)
+   * @param encoded string tensor {@code [-1]}
+   * @param height output height
+   * @param width output width
+   * @param channels output channels: 1, 3 or 4
+   * @param preprocessing normalisation, one mean/std per channel
+   */
+  public static ImageDecoding build(
+      Ops tf, Operand<TString> encoded, int height, int width, int channels, Preprocessing preprocessing) {
+    if (channels != 1 && channels != 3 && channels != 4) {
+      throw new IllegalArgumentException(
+          "image decoding supports models with 1, 3 or 4 input channels, not " + channels);
+    }
+    if (preprocessing.channels() != channels) {
+      throw new IllegalArgumentException(
+          "preprocessing has " + preprocessing.channels() + " channels, the model has " + channels);
+    }
+    float[] mean = preprocessing.meanArray();
+    float[] std = preprocessing.stdArray();
+    Shape batchShape = Shape.of(-1, height, width, channels);
+    ConcreteFunction cond =
+        ConcreteFunction.create(
+            f -> {
+              Placeholder<TInt32> i = f.placeholder(TInt32.class, Placeholder.shape(Shape.scalar()));
+              Placeholder<TInt32> n = f.placeholder(TInt32.class, Placeholder.shape(Shape.scalar()));
+              Placeholder<TString> bytes = f.placeholder(TString.class, Placeholder.shape(Shape.of(-1)));
+              Placeholder<TFloat32> acc = f.placeholder(TFloat32.class, Placeholder.shape(batchShape));
+              Operand<TBool> more = f.math.less(i, n);
+              return Signature.builder().key("decode_images_cond")
+                  .input("i", i).input("n", n).input("bytes", bytes).input("acc", acc)
+                  .output("more", more).build();
+            });
+    ConcreteFunction body =
+        ConcreteFunction.create(
+            f -> {
+              Placeholder<TInt32> i = f.placeholder(TInt32.class, Placeholder.shape(Shape.scalar()));
+              Placeholder<TInt32> n = f.placeholder(TInt32.class, Placeholder.shape(Shape.scalar()));
+              Placeholder<TString> bytes = f.placeholder(TString.class, Placeholder.shape(Shape.of(-1)));
+              Placeholder<TFloat32> acc = f.placeholder(TFloat32.class, Placeholder.shape(batchShape));
+              Operand<TString> one = f.gather(bytes, i, f.constant(0));
+              DecodeImage<TUint8> decoded =
+                  f.image.decodeImage(one, TUint8.class,
+                      new DecodeImage.Options[] {DecodeImage.channels((long) channels), DecodeImage.expandAnimations(false)});
+              Operand<TFloat32> resized =
+                  f.image.resizeBilinear(f.expandDims(decoded, f.constant(0)), f.constant(new int[] {height, width}),
+                      ResizeBilinear.halfPixelCenters(true));
+              Operand<TFloat32> unit =
+                  f.math.mul(f.reshape(resized, f.constant(new int[] {height, width, channels})), f.constant(1f / 255f));
+              Operand<TFloat32> normalised =
+                  f.math.div(f.math.sub(unit, f.constant(mean)), f.constant(std));
+              Operand<TFloat32> next =
+                  f.tensorScatterNdUpdate(acc, f.reshape(i, f.constant(new int[] {1, 1})),
+                      f.expandDims(normalised, f.constant(0)));
+              return Signature.builder().key("decode_images_body")
+                  .input("i", i).input("n", n).input("bytes", bytes).input("acc", acc)
+                  .output("i", f.math.add(i, f.constant(1))).output("n", f.identity(n))
+                  .output("bytes", f.identity(bytes)).output("acc", next).build();
+            });
+    Operand<TInt32> count = tf.squeeze(tf.shape(encoded), org.tensorflow.op.core.Squeeze.axis(List.of(0L)));
+    Operand<TInt32> dims =
+        tf.concat(List.of(tf.reshape(count, tf.constant(new int[] {1})), tf.constant(new int[] {height, width, channels})),
+            tf.constant(0));
+    Operand<TFloat32> zeros = tf.fill(dims, tf.constant(0f));
+    While loop =
+        tf.whileOp(List.of(tf.constant(0), count, encoded, zeros), cond, body,
+            While.outputShapes(List.of(Shape.scalar(), Shape.scalar(), Shape.of(-1), batchShape)));
+    java.util.Iterator<Operand<TType>> outs = loop.iterator();
+    outs.next();
+    outs.next();
+    outs.next();
+    @SuppressWarnings("unchecked")
+    Operand<TFloat32> batch = (Operand<TFloat32>) (Operand<?>) outs.next();
+    return new ImageDecoding(cond, body, tf.ensureShape(batch, batchShape));
+  }
+
+  /** The decoded, normalised batch {@code [n, height, width, channels]}. */
+  public Operand<TFloat32> images() {
+    return images;
+  }
+
+  @Override
+  public void close() {
+    cond.close();
+    body.close();
+  }
+}
