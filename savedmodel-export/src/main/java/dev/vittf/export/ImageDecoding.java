@@ -1,10 +1,15 @@
 package dev.vittf.export;
 
 import dev.vittf.models.Preprocessing;
+import dev.vittf.core.HostTensor;
 import java.util.List;
 import org.tensorflow.ConcreteFunction;
+import org.tensorflow.Graph;
 import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
 import org.tensorflow.Signature;
+import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
@@ -121,6 +126,26 @@ public final class ImageDecoding implements AutoCloseable {
     @SuppressWarnings("unchecked")
     Operand<TFloat32> batch = (Operand<TFloat32>) (Operand<?>) outs.next();
     return new ImageDecoding(cond, body, tf.ensureShape(batch, batchShape));
+  }
+
+  /**
+   * Decodes encoded images in a short-lived graph of its own (the same ops as the serving signature),
+   * for clients of exports that have no image-bytes signature.
+   *
+   * @return the batch {@code [n, height, width, channels]}
+   */
+  public static HostTensor decode(
+      List<byte[]> encoded, int height, int width, int channels, Preprocessing preprocessing) {
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      Placeholder<TString> in = tf.placeholder(TString.class, Placeholder.shape(Shape.of(-1)));
+      try (ImageDecoding d = build(tf, in, height, width, channels, preprocessing);
+          Session s = new Session(g);
+          TString t = TString.tensorOfBytes(NdArrays.vectorOfObjects(encoded.toArray(new byte[0][])));
+          Result r = s.runner().feed(in, t).fetch(d.images()).run()) {
+        return HostTensor.of((TFloat32) r.get(0));
+      }
+    }
   }
 
   /** The decoded, normalised batch {@code [n, height, width, channels]}. */

@@ -64,6 +64,24 @@ public record SavedModelInfo(Path directory, SavedModel savedModel, JsonNode met
     return new SavedModelInfo(directory, sm, meta);
   }
 
+  /**
+   * The directory to read for {@code path}: itself if it holds {@code saved_model.pb}, otherwise, for
+   * a model base directory, its highest numeric version.
+   */
+  public static Path resolveVersion(Path path) {
+    if (Files.isRegularFile(path.resolve("saved_model.pb"))) {
+      return path;
+    }
+    if (!Files.exists(path)) {
+      throw new IllegalArgumentException("no such directory: " + path);
+    }
+    java.util.OptionalLong latest = VersionDirectories.latest(path);
+    if (latest.isPresent()) {
+      return path.resolve(Long.toString(latest.getAsLong()));
+    }
+    throw new IllegalArgumentException("not a SavedModel directory (no saved_model.pb) and no version directories: " + path);
+  }
+
   /** The meta graph tagged {@value ServingSignatures#SERVE_TAG}. */
   public MetaGraphDef serveGraph() {
     return savedModel.getMetaGraphsList().stream()
