@@ -15,11 +15,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /** Shared helpers: tiny presets, random inputs, directory listings, child JVMs. */
-final class TestSupport {
+public final class TestSupport {
   private TestSupport() {}
 
   /** Every preset named {@code *-tiny}: one per family once all families are merged. */
-  static List<String> tinyPresets() {
+  public static List<String> tinyPresets() {
     List<String> names = Presets.all().keySet().stream().filter(n -> n.endsWith("-tiny")).toList();
     if (names.isEmpty()) {
       throw new IllegalStateException("no -tiny presets registered");
@@ -27,7 +27,7 @@ final class TestSupport {
     return names;
   }
 
-  static HostTensor randomImages(ModelConfig c, int batch, long seed) {
+  public static HostTensor randomImages(ModelConfig c, int batch, long seed) {
     Random r = new Random(seed);
     float[] x = new float[batch * c.imageHeight() * c.imageWidth() * c.channels()];
     for (int i = 0; i < x.length; i++) {
@@ -37,7 +37,7 @@ final class TestSupport {
   }
 
   /** Relative paths of every file and directory under {@code dir}, sorted. */
-  static List<String> tree(Path dir) throws IOException {
+  public static List<String> tree(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return List.of();
     }
@@ -54,7 +54,7 @@ final class TestSupport {
   }
 
   /** Output of a finished child process. */
-  record Child(int exitCode, String stdout, String stderr) {}
+  public record Child(int exitCode, String stdout, String stderr) {}
 
   /** The test classpath (surefire puts the real one in {@code surefire.test.class.path}). */
   static String classpath() {
@@ -62,7 +62,13 @@ final class TestSupport {
   }
 
   /** Runs {@code mainClass args} in a fresh JVM with the test classpath and extra environment. */
-  static Child runJava(Map<String, String> env, String mainClass, String... args) throws IOException, InterruptedException {
+  public static Child runJava(Map<String, String> env, String mainClass, String... args) throws IOException, InterruptedException {
+    return runJava(env, List.of(), mainClass, args);
+  }
+
+  /** Like {@link #runJava(Map, String, String...)}, also removing the {@code unset} variables. */
+  public static Child runJava(Map<String, String> env, List<String> unset, String mainClass, String... args)
+      throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-cp");
@@ -71,6 +77,7 @@ final class TestSupport {
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().putAll(env);
+    unset.forEach(pb.environment()::remove);
     Path out = Files.createTempFile("child", ".out");
     Path err = Files.createTempFile("child", ".err");
     try {
