@@ -114,6 +114,26 @@ class SavedModelExporterTest {
   }
 
   @Test
+  void concurrentExportsTakeDistinctVersions(@TempDir Path base) throws Exception {
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      List<java.util.concurrent.Future<SavedModelExporter.Result>> f = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        long seed = i;
+        f.add(pool.submit(() -> SavedModelExporter.export(TINY, Weights.seed(seed), base, ExportOptions.defaults())));
+      }
+      java.util.Set<Long> versions = new java.util.TreeSet<>();
+      for (java.util.concurrent.Future<SavedModelExporter.Result> r : f) {
+        versions.add(r.get().version());
+      }
+      assertEquals(java.util.Set.of(1L, 2L), versions);
+      assertEquals(List.of("1", "2"), TestSupport.children(base));
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void existingVersionIsRefusedAndLeftUntouched(@TempDir Path base) throws Exception {
     SavedModelExporter.export(TINY, Weights.seed(1), base, ExportOptions.defaults().withVersion(3));
     List<String> before = TestSupport.tree(base);

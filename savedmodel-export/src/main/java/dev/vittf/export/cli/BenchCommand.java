@@ -33,6 +33,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "bench",
+    header = "Benchmark plain vs XLA-export vs XLA-JIT inference (images/s).",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description =

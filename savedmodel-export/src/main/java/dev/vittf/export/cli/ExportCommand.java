@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
 /** {@code vittf-export export}: writes a SavedModel version directory. */
 @Command(
     name = "export",
+    header = "Export a model as a SavedModel for TensorFlow Serving.",
     sortOptions = false,
     description =
         "Export a model as a SavedModel under <output>/<version>/ (tag 'serve', signature "

@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
 /** {@code vittf-export inspect}: prints the signatures of a SavedModel, like {@code saved_model_cli show --all}. */
 @Command(
     name = "inspect",
+    header = "Print the signatures of a SavedModel (like saved_model_cli show --all).",
     mixinStandardHelpOptions = true,
     description =
         "Print the tag-sets and signatures (inputs/outputs with dtype, shape, tensor name) of a "

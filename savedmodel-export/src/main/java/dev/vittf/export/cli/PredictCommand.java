@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
 /** {@code vittf-export predict}: runs a SavedModel and prints the top-k classes per image. */
 @Command(
     name = "predict",
+    header = "Run a SavedModel on images or a safetensors batch; print the top-k classes.",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description =
