@@ -16,7 +16,6 @@ import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.While;
 import org.tensorflow.op.image.DecodeImage;
 import org.tensorflow.op.image.ResizeBilinear;
-import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TString;
@@ -43,6 +42,21 @@ public final class ImageDecoding implements AutoCloseable {
   private final ConcreteFunction cond;
   private final ConcreteFunction body;
   private final Operand<TFloat32> images;
+
+  /** The loop variables as function inputs: index, count, encoded images, output batch. */
+  private record LoopVars(Placeholder<TInt32> i, Placeholder<TInt32> n, Placeholder<TString> bytes, Placeholder<TFloat32> acc) {
+    static LoopVars create(Ops f, Shape batchShape) {
+      return new LoopVars(
+          f.placeholder(TInt32.class, Placeholder.shape(Shape.scalar())),
+          f.placeholder(TInt32.class, Placeholder.shape(Shape.scalar())),
+          f.placeholder(TString.class, Placeholder.shape(Shape.of(-1))),
+          f.placeholder(TFloat32.class, Placeholder.shape(batchShape)));
+    }
+
+    Signature.Builder inputs(Signature.Builder b) {
+      return b.input("i", i).input("n", n).input("bytes", bytes).input("acc", acc);
+    }
+  }
 
   private ImageDecoding(ConcreteFunction cond, ConcreteFunction body, Operand<TFloat32> images) {
     this.cond = cond;
@@ -76,23 +90,14 @@ public final class ImageDecoding implements AutoCloseable {
     ConcreteFunction cond =
         ConcreteFunction.create(
             f -> {
-              Placeholder<TInt32> i = f.placeholder(TInt32.class, Placeholder.shape(Shape.scalar()));
-              Placeholder<TInt32> n = f.placeholder(TInt32.class, Placeholder.shape(Shape.scalar()));
-              Placeholder<TString> bytes = f.placeholder(TString.class, Placeholder.shape(Shape.of(-1)));
-              Placeholder<TFloat32> acc = f.placeholder(TFloat32.class, Placeholder.shape(batchShape));
-              Operand<TBool> more = f.math.less(i, n);
-              return Signature.builder().key("decode_images_cond")
-                  .input("i", i).input("n", n).input("bytes", bytes).input("acc", acc)
-                  .output("more", more).build();
+              LoopVars v = LoopVars.create(f, batchShape);
+              return v.inputs(Signature.builder().key("decode_images_cond")).output("more", f.math.less(v.i, v.n)).build();
             });
     ConcreteFunction body =
         ConcreteFunction.create(
             f -> {
-              Placeholder<TInt32> i = f.placeholder(TInt32.class, Placeholder.shape(Shape.scalar()));
-              Placeholder<TInt32> n = f.placeholder(TInt32.class, Placeholder.shape(Shape.scalar()));
-              Placeholder<TString> bytes = f.placeholder(TString.class, Placeholder.shape(Shape.of(-1)));
-              Placeholder<TFloat32> acc = f.placeholder(TFloat32.class, Placeholder.shape(batchShape));
-              Operand<TString> one = f.gather(bytes, i, f.constant(0));
+              LoopVars v = LoopVars.create(f, batchShape);
+              Operand<TString> one = f.gather(v.bytes, v.i, f.constant(0));
               DecodeImage<TUint8> decoded =
                   f.image.decodeImage(one, TUint8.class,
                       new DecodeImage.Options[] {DecodeImage.channels((long) channels), DecodeImage.expandAnimations(false)});
@@ -104,12 +109,11 @@ public final class ImageDecoding implements AutoCloseable {
               Operand<TFloat32> normalised =
                   f.math.div(f.math.sub(unit, f.constant(mean)), f.constant(std));
               Operand<TFloat32> next =
-                  f.tensorScatterNdUpdate(acc, f.reshape(i, f.constant(new int[] {1, 1})),
+                  f.tensorScatterNdUpdate(v.acc, f.reshape(v.i, f.constant(new int[] {1, 1})),
                       f.expandDims(normalised, f.constant(0)));
-              return Signature.builder().key("decode_images_body")
-                  .input("i", i).input("n", n).input("bytes", bytes).input("acc", acc)
-                  .output("i", f.math.add(i, f.constant(1))).output("n", f.identity(n))
-                  .output("bytes", f.identity(bytes)).output("acc", next).build();
+              return v.inputs(Signature.builder().key("decode_images_body"))
+                  .output("i", f.math.add(v.i, f.constant(1))).output("n", f.identity(v.n))
+                  .output("bytes", f.identity(v.bytes)).output("acc", next).build();
             });
     Operand<TInt32> count = tf.squeeze(tf.shape(encoded), org.tensorflow.op.core.Squeeze.axis(List.of(0L)));
     Operand<TInt32> dims =
