@@ -119,8 +119,11 @@ final class VersionDirectories {
     }
     try {
       Files.move(model, target, StandardCopyOption.ATOMIC_MOVE);
-    } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
-      throw exists(target); // another export won the race
+    } catch (IOException e) {
+      if (Files.exists(target)) {
+        throw exists(target); // another export won the race
+      }
+      throw e;
     }
   }
 

@@ -19,7 +19,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -287,10 +286,5 @@ public final class ConfigJson {
       names.add(((Enum<?>) c).name());
     }
     return " (one of " + String.join(", ", names) + ")";
-  }
-
-  /** The registry, for tests and tools that list architectures. */
-  static Map<String, Class<? extends ModelConfig>> registry() {
-    return Collections.unmodifiableMap(REGISTRY);
   }
 }
