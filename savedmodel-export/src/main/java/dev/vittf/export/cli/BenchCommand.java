@@ -73,7 +73,8 @@ final class BenchCommand implements Callable<Integer> {
     List<String> names = presets.isEmpty() ? List.of("vit-tiny", "vit-s16") : presets;
     for (String n : names) {
       if (!Presets.all().containsKey(n)) {
-        Presets.get(n); // throws with the known names
+        throw new VitTfExport.UsageException(
+            "unknown preset '" + n + "'; known: " + String.join(", ", Presets.all().keySet()));
       }
     }
     PrintWriter out = spec.commandLine().getOut();

@@ -139,7 +139,7 @@ class CliTest {
     Path cfg = dir.resolve("c.json");
     Files.writeString(cfg, "{\"preset\": \"vit-tiny\", \"numClasses\": 4}");
     Run r = cli("export", "--config", cfg.toString(), "--set", "depth=1", "--xla", "-q", "-o", dir.resolve("m").toString(),
-        "--version", "7");
+        "--version", "7", "--image-bytes", "--mean", "0.5,0.5,0.5", "--std", "0.25,0.25,0.25");
     assertEquals(0, r.code(), r.err());
     assertEquals(1, r.out().lines().count(), r.out()); // --quiet: the result line only
     Run inspect = cli("inspect", dir.resolve("m/7").toString());
@@ -148,6 +148,7 @@ class CliTest {
     // The stored metadata carries the resulting config.
     String meta = Files.readString(dir.resolve("m/7/assets.extra/vittf.json"));
     assertTrue(meta.contains("\"depth\" : 1"), meta);
+    assertTrue(inspect.out().contains("preprocessing: mean [0.5,0.5,0.5], std [0.25,0.25,0.25]"), inspect.out());
     assertEquals(TINY.toBuilder().numClasses(4).depth(1).build(),
         ConfigJson.fromTree(new com.fasterxml.jackson.databind.ObjectMapper().readTree(meta).get("config")));
   }
@@ -246,6 +247,21 @@ class CliTest {
         "error: input has shape [1, 16, 16, 3], the model takes [-1, 32, 32, 3]");
     assertError(cli("predict", base.toString(), "--input", input.toString(), "--tensor", "x"), 2,
         "error: " + input + " has no tensor 'x'; it has [images]");
+  }
+
+  @Test
+  void benchPrintsOneRowPerModeWithWhatRan() {
+    Run r = cli("bench", "-p", "vit-tiny", "-b", "2", "-n", "2", "-w", "1");
+    assertEquals(0, r.code(), r.err());
+    List<String> rows = r.out().lines().filter(l -> l.startsWith("vit-tiny ")).toList();
+    assertEquals(3, rows.size(), r.out());
+    assertTrue(rows.get(0).matches("vit-tiny\\s+plain\\s+81354\\s+0\\.003\\s+[\\d.]+\\s+[\\d.]+\\s+plain kernels"), rows.get(0));
+    assertTrue(rows.get(1).matches("vit-tiny\\s+xla-export\\s+.*XLA \\(compiled call\\)"), rows.get(1));
+    // Surefire does not set TF_XLA_FLAGS, so JIT cannot compile on CPU here, and the table says so.
+    assertTrue(r.out().startsWith("note: TF_XLA_FLAGS lacks --tf_xla_cpu_global_jit"), r.out());
+    assertTrue(rows.get(2).matches("vit-tiny\\s+xla-jit\\s+.*plain kernels"), rows.get(2));
+    assertError(cli("bench", "-p", "vit-huge"), 2, "error: unknown preset 'vit-huge'; known: "
+        + String.join(", ", dev.vittf.models.Presets.all().keySet()));
   }
 
   @Test
