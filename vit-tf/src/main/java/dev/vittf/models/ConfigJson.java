@@ -49,6 +49,8 @@ public final class ConfigJson {
 
   static {
     REGISTRY.put("vit", ViTConfig.class);
+    REGISTRY.put("deepvit", DeepViTConfig.class);
+    REGISTRY.put("cait", CaiTConfig.class);
   }
 
   private static final ObjectMapper JSON =
