@@ -24,4 +24,13 @@ public interface ModelConfig {
 
   /** The network this config describes. */
   Network network();
+
+  /**
+   * Pixel normalisation expected by the model (used by the image-bytes serving signature): by default
+   * {@link Preprocessing#defaultFor(int)} of {@link #channels()} (ImageNet statistics for RGB). A
+   * config may override it.
+   */
+  default Preprocessing preprocessing() {
+    return Preprocessing.defaultFor(channels());
+  }
 }

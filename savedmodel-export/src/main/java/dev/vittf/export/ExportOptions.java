@@ -1,0 +1,55 @@
+package dev.vittf.export;
+
+import dev.vittf.models.Preprocessing;
+
+/**
+ * How to export.
+ *
+ * @param version the version directory to write, or null for the next free version (1 if none)
+ * @param overwrite whether an existing version may be replaced (atomically); refused otherwise
+ * @param xla whether the forward pass is XLA-compiled: it becomes a function called through a
+ *     {@code PartitionedCall} marked {@code _XlaMustCompile=true}
+ * @param imageBytesSignature whether to add the {@value ServingSignatures#IMAGE_BYTES_KEY} signature
+ *     that takes encoded JPEG/PNG/GIF/BMP images and decodes, resizes and normalises them in the graph
+ * @param preprocessing normalisation for the image-bytes signature, or null for the config's {@link
+ *     dev.vittf.models.ModelConfig#preprocessing()}
+ */
+public record ExportOptions(Long version, boolean overwrite, boolean xla, boolean imageBytesSignature, Preprocessing preprocessing) {
+
+  /** Validates the version. */
+  public ExportOptions {
+    if (version != null && version < 0) {
+      throw new IllegalArgumentException("version must be >= 0, got " + version);
+    }
+  }
+
+  /** Next free version, no overwrite, no XLA, images signature only. */
+  public static ExportOptions defaults() {
+    return new ExportOptions(null, false, false, false, null);
+  }
+
+  /** A copy writing {@code version}. */
+  public ExportOptions withVersion(long version) {
+    return new ExportOptions(version, overwrite, xla, imageBytesSignature, preprocessing);
+  }
+
+  /** A copy that may replace an existing version. */
+  public ExportOptions withOverwrite(boolean overwrite) {
+    return new ExportOptions(version, overwrite, xla, imageBytesSignature, preprocessing);
+  }
+
+  /** A copy with XLA on or off. */
+  public ExportOptions withXla(boolean xla) {
+    return new ExportOptions(version, overwrite, xla, imageBytesSignature, preprocessing);
+  }
+
+  /** A copy with or without the image-bytes signature. */
+  public ExportOptions withImageBytesSignature(boolean on) {
+    return new ExportOptions(version, overwrite, xla, on, preprocessing);
+  }
+
+  /** A copy with explicit normalisation for the image-bytes signature. */
+  public ExportOptions withPreprocessing(Preprocessing p) {
+    return new ExportOptions(version, overwrite, xla, imageBytesSignature, p);
+  }
+}

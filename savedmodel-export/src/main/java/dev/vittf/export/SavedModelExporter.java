@@ -1,0 +1,327 @@
+package dev.vittf.export;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vittf.core.BuildContext;
+import dev.vittf.core.GraphParameterStore;
+import dev.vittf.core.HostTensor;
+import dev.vittf.core.Mode;
+import dev.vittf.core.ParameterSpec;
+import dev.vittf.io.Checkpoints;
+import dev.vittf.models.ConfigJson;
+import dev.vittf.models.ModelConfig;
+import dev.vittf.models.ModelFunction;
+import dev.vittf.models.ModelParameters;
+import dev.vittf.models.Preprocessing;
+import dev.vittf.models.Presets;
+import dev.vittf.models.VitModel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.Session;
+import org.tensorflow.Signature;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TString;
+
+/**
+ * Exports a model as a TensorFlow SavedModel for TensorFlow Serving: {@code <base>/<version>/} with
+ * {@code saved_model.pb}, {@code variables/} and {@code assets.extra/vittf.json} (config and options;
+ * ignored by Serving), tag {@value ServingSignatures#SERVE_TAG} and signature {@value
+ * ServingSignatures#DEFAULT_KEY}: input {@code images} float32 {@code [-1, H, W, C]}, outputs {@code
+ * logits} and {@code probabilities} float32 {@code [-1, classes]}.
+ *
+ * <p>The exported graph is a clean inference graph: the image input, one {@code VariableV2} per
+ * parameter (named after it), the forward pass and the saver; no training ops and no weight-loading
+ * ops. Checkpoint weights reach it through a TensorFlow checkpoint written by a scratch model and
+ * restored into the export session.
+ *
+ * <p>Safe: the version is written in a hidden staging directory next to it and renamed into place;
+ * an existing version is never replaced unless asked; on any failure the staging directory is
+ * deleted and nothing is left behind.
+ */
+public final class SavedModelExporter {
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final int MAX_VERSION_RETRIES = 5;
+
+  private SavedModelExporter() {}
+
+  /**
+   * What was written.
+   *
+   * @param directory the version directory
+   * @param version its number
+   * @param signatures signature keys
+   * @param parameterCount scalar parameters saved
+   * @param xla whether the forward pass is XLA-compiled
+   * @param took total time
+   */
+  public record Result(Path directory, long version, List<String> signatures, long parameterCount, boolean xla, Duration took) {}
+
+  /** Exports a named preset (see {@link Presets}). */
+  public static Result export(String preset, Weights weights, Path base, ExportOptions options) {
+    return export(Presets.get(preset), weights, base, options, ExportProgress.NONE);
+  }
+
+  /** Exports a config with default progress (none). */
+  public static Result export(ModelConfig config, Weights weights, Path base, ExportOptions options) {
+    return export(config, weights, base, options, ExportProgress.NONE);
+  }
+
+  /**
+   * Exports a model.
+   *
+   * @param config the model
+   * @param weights where the weights come from
+   * @param base the model base directory (what TensorFlow Serving's {@code --model_base_path} names)
+   * @param options version, overwrite, XLA, image-bytes signature
+   * @param progress receives each finished stage
+   * @throws ExportException if the version exists, the output is not writable or the export fails
+   * @throws dev.vittf.io.CheckpointMismatchException if the checkpoint does not match the model
+   */
+  public static Result export(ModelConfig config, Weights weights, Path base, ExportOptions options, ExportProgress progress) {
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(weights, "weights");
+    Objects.requireNonNull(options, "options");
+    long start = System.nanoTime();
+    Stopwatch sw = new Stopwatch(progress);
+    Preprocessing pre = options.preprocessing() != null ? options.preprocessing() : config.preprocessing();
+    if (options.imageBytesSignature() && pre.channels() != config.channels()) {
+      throw new IllegalArgumentException(
+          "preprocessing has " + pre.channels() + " channels, the model has " + config.channels());
+    }
+    Path absBase = base.toAbsolutePath().normalize();
+    if (options.version() != null && !options.overwrite() && Files.exists(absBase.resolve(Long.toString(options.version())))) {
+      throw VersionDirectories.exists(absBase.resolve(Long.toString(options.version())));
+    }
+    // Inputs first: a bad checkpoint fails before anything touches the output directory.
+    Map<String, HostTensor> values = resolveWeights(config, weights);
+    sw.done(values == null ? "prepare weights (" + weights.describe() + ")" : "read weights (" + weights.describe() + ")");
+    VersionDirectories.prepareBase(absBase);
+    for (int attempt = 0; ; attempt++) {
+      long version = options.version() != null ? options.version() : VersionDirectories.nextVersion(absBase);
+      Path target = absBase.resolve(Long.toString(version));
+      if (Files.exists(target) && !options.overwrite()) {
+        throw VersionDirectories.exists(target);
+      }
+      Path staging = VersionDirectories.createStaging(absBase, version);
+      try {
+        Path model = staging.resolve("model");
+        List<String> sigs = write(config, weights, values, staging, model, options, pre, sw);
+        writeMetadata(model, config, weights, options, pre, version, sigs);
+        VersionDirectories.commit(staging, model, target, options.overwrite());
+        sw.done("commit version " + version);
+        return new Result(target, version, sigs, ModelParameters.count(config), options.xla(),
+            Duration.ofNanos(System.nanoTime() - start));
+      } catch (ExportException e) {
+        if (e.reason() == ExportException.Reason.VERSION_EXISTS && options.version() == null && attempt < MAX_VERSION_RETRIES) {
+          continue; // a concurrent export took that version: take the next one
+        }
+        throw e;
+      } catch (IOException e) {
+        throw new ExportException(ExportException.Reason.FAILED, "export to " + target + " failed: " + e, e);
+      } finally {
+        VersionDirectories.deleteTree(staging);
+      }
+    }
+  }
+
+  private static Map<String, HostTensor> resolveWeights(ModelConfig config, Weights weights) {
+    if (weights instanceof Weights.Seed) {
+      return null;
+    }
+    if (weights instanceof Weights.Values v) {
+      return v.values();
+    }
+    Weights.Checkpoint c = (Weights.Checkpoint) weights;
+    try {
+      return Checkpoints.read(c.file(), config, c.source());
+    } catch (NoSuchFileException e) {
+      throw new ExportException(ExportException.Reason.FAILED, "checkpoint not found: " + c.file(), e);
+    } catch (IOException e) {
+      throw new ExportException(ExportException.Reason.FAILED, "cannot read checkpoint " + c.file() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Builds the serving graph, loads the weights and writes the SavedModel into {@code model}. */
+  private static List<String> write(ModelConfig config, Weights weights, Map<String, HostTensor> values, Path staging,
+      Path model, ExportOptions options, Preprocessing pre, Stopwatch sw) throws IOException {
+    String prefix = null;
+    long seed = weights instanceof Weights.Seed s ? s.seed() : 0;
+    if (values != null) {
+      // Scratch model: load the weights strictly, save a TF checkpoint, restore it into the clean graph.
+      try (VitModel scratch = VitModel.create(config, seed)) {
+        scratch.loadWeights(values);
+        Path dir = Files.createDirectories(staging.resolve("weights"));
+        prefix = dir.resolve("ckpt").toString();
+        scratch.session().save(prefix);
+      }
+      sw.done("stage weights as a TensorFlow checkpoint");
+    }
+    try (Graph g = new Graph();
+        ServingGraph serving = ServingGraph.build(g, config, seed, options, pre);
+        Session session = new Session(g)) {
+      sw.done("build " + (options.xla() ? "XLA " : "") + "serving graph (" + g.toGraphDef().getNodeCount() + " nodes)");
+      if (prefix != null) {
+        session.restore(prefix);
+      } else {
+        session.initialize();
+      }
+      sw.done("load weights into the serving graph");
+      SavedModelBundle.Exporter exporter =
+          SavedModelBundle.exporter(model.toString()).withTags(ServingSignatures.SERVE_TAG).withSession(session);
+      List<String> keys = new ArrayList<>();
+      for (Signature sig : serving.signatures()) {
+        exporter.withSignature(sig);
+        keys.add(sig.key());
+      }
+      exporter.export();
+      sw.done("write SavedModel");
+      return keys;
+    }
+  }
+
+  private static void writeMetadata(Path model, ModelConfig config, Weights weights, ExportOptions options,
+      Preprocessing pre, long version, List<String> sigs) throws IOException {
+    ObjectNode meta = JSON.createObjectNode();
+    meta.put("format", "vit-tf SavedModel export");
+    meta.put("formatVersion", 1);
+    meta.put("version", version);
+    meta.put("created", Instant.now().toString());
+    meta.set("config", ConfigJson.toTree(config));
+    ObjectNode p = meta.putObject("preprocessing");
+    ArrayNode mean = p.putArray("mean");
+    pre.mean().forEach(mean::add);
+    ArrayNode std = p.putArray("std");
+    pre.std().forEach(std::add);
+    p.put("scale", "pixel / 255, then (x - mean) / std");
+    meta.put("xla", options.xla());
+    ArrayNode s = meta.putArray("signatures");
+    sigs.forEach(s::add);
+    meta.put("weights", weights.describe());
+    meta.put("parameters", ModelParameters.count(config));
+    Path dir = Files.createDirectories(model.resolve(ServingSignatures.EXTRA_DIR));
+    Files.writeString(dir.resolve(ServingSignatures.METADATA_FILE), JSON.writeValueAsString(meta) + "\n");
+  }
+
+  /** The serving graph's inputs, outputs and the helpers whose native functions must outlive the export. */
+  static final class ServingGraph implements AutoCloseable {
+    private final List<Signature> signatures;
+    private final List<AutoCloseable> owned;
+
+    private ServingGraph(List<Signature> signatures, List<AutoCloseable> owned) {
+      this.signatures = signatures;
+      this.owned = owned;
+    }
+
+    static ServingGraph build(Graph g, ModelConfig config, long seed, ExportOptions options, Preprocessing pre) {
+      List<AutoCloseable> owned = new ArrayList<>();
+      try {
+        Ops tf = Ops.create(g);
+        Shape inShape = Shape.of(-1, config.imageHeight(), config.imageWidth(), config.channels());
+        Operand<TFloat32> images;
+        Placeholder<TString> bytes = null;
+        if (options.imageBytesSignature()) {
+          bytes = tf.withName(ServingSignatures.IMAGE_BYTES).placeholder(TString.class, Placeholder.shape(Shape.of(-1)));
+          ImageDecoding decoding = ImageDecoding.build(tf.withSubScope("decode_images"), bytes,
+              config.imageHeight(), config.imageWidth(), config.channels(), pre);
+          owned.add(decoding);
+          // Fed directly by serving_default; computed from the bytes by serving_image_bytes.
+          images = tf.withName(ServingSignatures.IMAGES).placeholderWithDefault(decoding.images(), inShape);
+        } else {
+          images = tf.withName(ServingSignatures.IMAGES).placeholder(TFloat32.class, Placeholder.shape(inShape));
+        }
+        GraphParameterStore store = new GraphParameterStore(g, seed);
+        Operand<TFloat32> logits;
+        Operand<TFloat32> probabilities;
+        if (options.xla()) {
+          ModelFunction fn = ModelFunction.create(config);
+          owned.add(fn);
+          Map<String, Operand<TFloat32>> params = new LinkedHashMap<>();
+          for (ParameterSpec p : fn.parameters()) {
+            params.put(p.name(), store.parameter(p));
+          }
+          Map<String, ? extends Operand<TFloat32>> out = fn.call(tf, "forward_xla", images, params, true);
+          logits = tf.withName(ServingSignatures.LOGITS).identity(out.get(ModelFunction.LOGITS));
+          probabilities = tf.withName(ServingSignatures.PROBABILITIES).identity(out.get(ModelFunction.PROBABILITIES));
+        } else {
+          Operand<TFloat32> raw = config.network().apply(BuildContext.root(tf, store, Mode.INFERENCE), images);
+          logits = tf.withName(ServingSignatures.LOGITS).identity(raw);
+          probabilities = tf.withName(ServingSignatures.PROBABILITIES).nn.softmax(logits);
+        }
+        checkName(logits, ServingSignatures.LOGITS);
+        checkName(probabilities, ServingSignatures.PROBABILITIES);
+        checkName(images, ServingSignatures.IMAGES);
+        List<Signature> sigs = new ArrayList<>();
+        sigs.add(Signature.builder().key(ServingSignatures.DEFAULT_KEY).methodName(ServingSignatures.PREDICT_METHOD)
+            .input(ServingSignatures.IMAGES, images)
+            .output(ServingSignatures.LOGITS, logits).output(ServingSignatures.PROBABILITIES, probabilities).build());
+        if (bytes != null) {
+          sigs.add(Signature.builder().key(ServingSignatures.IMAGE_BYTES_KEY).methodName(ServingSignatures.PREDICT_METHOD)
+              .input(ServingSignatures.IMAGE_BYTES, bytes)
+              .output(ServingSignatures.LOGITS, logits).output(ServingSignatures.PROBABILITIES, probabilities).build());
+        }
+        return new ServingGraph(List.copyOf(sigs), owned);
+      } catch (RuntimeException | Error e) {
+        closeAll(owned);
+        throw e;
+      }
+    }
+
+    private static void checkName(Operand<?> op, String name) {
+      if (!op.op().name().equals(name)) {
+        throw new IllegalStateException("serving tensor '" + name + "' was named '" + op.op().name() + "'");
+      }
+    }
+
+    List<Signature> signatures() {
+      return signatures;
+    }
+
+    @Override
+    public void close() {
+      closeAll(owned);
+    }
+
+    private static void closeAll(List<AutoCloseable> owned) {
+      for (AutoCloseable c : owned) {
+        try {
+          c.close();
+        } catch (Exception e) {
+          // native function handles; nothing to report
+        }
+      }
+    }
+  }
+
+  /** Times stages and reports them. */
+  private static final class Stopwatch {
+    private final ExportProgress progress;
+    private long last = System.nanoTime();
+
+    Stopwatch(ExportProgress progress) {
+      this.progress = progress;
+    }
+
+    void done(String stage) {
+      long now = System.nanoTime();
+      progress.stageDone(stage, Duration.ofNanos(now - last));
+      last = System.nanoTime();
+    }
+  }
+}

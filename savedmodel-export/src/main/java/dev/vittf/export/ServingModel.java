@@ -1,0 +1,194 @@
+package dev.vittf.export;
+
+import dev.vittf.core.HostTensor;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.tensorflow.Result;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.NdArrays;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.GraphOptions;
+import org.tensorflow.proto.NodeExecStats;
+import org.tensorflow.proto.OptimizerOptions;
+import org.tensorflow.proto.RunMetadata;
+import org.tensorflow.proto.RunOptions;
+import org.tensorflow.proto.DeviceStepStats;
+import org.tensorflow.proto.SignatureDef;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TString;
+
+/**
+ * A loaded SavedModel export, called through its signatures by name. Owns native memory: close it.
+ *
+ * <p>XLA JIT ({@link Options#xlaJit()}): sets the session's {@code global_jit_level=ON_1} so that
+ * TensorFlow clusters the graph and compiles the clusters with XLA. On CPU this only takes effect if
+ * the process was started with {@code TF_XLA_FLAGS=--tf_xla_cpu_global_jit} (TensorFlow reads the
+ * variable once, when the native library loads); {@link #cpuJitFlagSet()} tells whether it was.
+ * Exports made with {@link ExportOptions#xla()} are compiled regardless of these settings.
+ */
+public final class ServingModel implements AutoCloseable {
+  /** Environment variable TensorFlow reads its XLA flags from. */
+  public static final String XLA_FLAGS_ENV = "TF_XLA_FLAGS";
+  /** The flag enabling XLA auto-clustering on CPU. */
+  public static final String CPU_GLOBAL_JIT_FLAG = "--tf_xla_cpu_global_jit";
+
+  /**
+   * Load options.
+   *
+   * @param xlaJit whether to run with XLA JIT (auto-clustering)
+   * @param intraOpThreads intra-op threads (0 = TensorFlow's default)
+   * @param interOpThreads inter-op threads (0 = TensorFlow's default)
+   */
+  public record Options(boolean xlaJit, int intraOpThreads, int interOpThreads) {
+    /** No JIT, default threads. */
+    public static Options defaults() {
+      return new Options(false, 0, 0);
+    }
+
+    /** The session config these options describe. */
+    public ConfigProto configProto() {
+      ConfigProto.Builder b = ConfigProto.newBuilder()
+          .setIntraOpParallelismThreads(intraOpThreads)
+          .setInterOpParallelismThreads(interOpThreads);
+      if (xlaJit) {
+        b.setGraphOptions(GraphOptions.newBuilder().setOptimizerOptions(
+            OptimizerOptions.newBuilder().setGlobalJitLevel(OptimizerOptions.GlobalJitLevel.ON_1)));
+      }
+      return b.build();
+    }
+  }
+
+  private final Path directory;
+  private final SavedModelBundle bundle;
+  private final SavedModelInfo info;
+
+  private ServingModel(Path directory, SavedModelBundle bundle, SavedModelInfo info) {
+    this.directory = directory;
+    this.bundle = bundle;
+    this.info = info;
+  }
+
+  /** Loads a version directory with default options. */
+  public static ServingModel load(Path versionDir) {
+    return load(versionDir, Options.defaults());
+  }
+
+  /**
+   * Loads a version directory (the one holding {@code saved_model.pb}).
+   *
+   * @throws IllegalArgumentException if it is not a SavedModel directory
+   */
+  public static ServingModel load(Path versionDir, Options options) {
+    SavedModelInfo info = SavedModelInfo.read(versionDir);
+    SavedModelBundle bundle = SavedModelBundle.loader(versionDir.toString())
+        .withTags(ServingSignatures.SERVE_TAG)
+        .withConfigProto(options.configProto())
+        .load();
+    return new ServingModel(versionDir, bundle, info);
+  }
+
+  /** Whether this process was started with {@value #CPU_GLOBAL_JIT_FLAG} in {@value #XLA_FLAGS_ENV}. */
+  public static boolean cpuJitFlagSet() {
+    String flags = System.getenv(XLA_FLAGS_ENV);
+    return flags != null && List.of(flags.trim().split("\\s+")).contains(CPU_GLOBAL_JIT_FLAG);
+  }
+
+  /** The directory loaded. */
+  public Path directory() {
+    return directory;
+  }
+
+  /** The parsed {@code saved_model.pb} (signatures, XLA call nodes) and metadata. */
+  public SavedModelInfo info() {
+    return info;
+  }
+
+  /** The underlying bundle (owned by this object). */
+  public SavedModelBundle bundle() {
+    return bundle;
+  }
+
+  /**
+   * Calls {@value ServingSignatures#DEFAULT_KEY} by name on an NHWC batch.
+   *
+   * @return {@code logits} and {@code probabilities}
+   */
+  public Map<String, HostTensor> predict(HostTensor images) {
+    try (TFloat32 in = images.toTensor()) {
+      return call(ServingSignatures.DEFAULT_KEY, Map.of(ServingSignatures.IMAGES, in));
+    }
+  }
+
+  /**
+   * Calls {@value ServingSignatures#IMAGE_BYTES_KEY} on encoded images.
+   *
+   * @throws IllegalStateException if the export has no such signature
+   */
+  public Map<String, HostTensor> predictEncoded(List<byte[]> encoded) {
+    if (!info.signatures().containsKey(ServingSignatures.IMAGE_BYTES_KEY)) {
+      throw new IllegalStateException(directory + " has no '" + ServingSignatures.IMAGE_BYTES_KEY
+          + "' signature (export it with the image-bytes signature)");
+    }
+    try (TString in = TString.tensorOfBytes(NdArrays.vectorOfObjects(encoded.toArray(new byte[0][])))) {
+      return call(ServingSignatures.IMAGE_BYTES_KEY, Map.of(ServingSignatures.IMAGE_BYTES, in));
+    }
+  }
+
+  private Map<String, HostTensor> call(String key, Map<String, Tensor> inputs) {
+    Map<String, HostTensor> out = new LinkedHashMap<>();
+    try (Result r = bundle.function(key).call(inputs)) {
+      for (String name : List.of(ServingSignatures.LOGITS, ServingSignatures.PROBABILITIES)) {
+        out.put(name, HostTensor.of((TFloat32) r.get(name).orElseThrow()));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Runs {@value ServingSignatures#DEFAULT_KEY} once with full tracing and returns the op types of the
+   * executed kernels (from the step stats), e.g. {@code _XlaRun} for JIT-compiled clusters or {@code
+   * MatMul} for plain execution.
+   */
+  public Set<String> executedKernels(HostTensor images) {
+    SignatureDef sig = bundle.metaGraphDef().getSignatureDefMap().get(ServingSignatures.DEFAULT_KEY);
+    String in = sig.getInputsMap().get(ServingSignatures.IMAGES).getName();
+    String out = sig.getOutputsMap().get(ServingSignatures.LOGITS).getName();
+    Session.Runner runner = bundle.session().runner()
+        .setOptions(RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build());
+    Set<String> kernels = new TreeSet<>();
+    try (TFloat32 t = images.toTensor()) {
+      try (Result r = runner.feed(in, t).fetch(out).runAndFetchMetadata()) {
+        RunMetadata md = r.getMetadata().orElseThrow();
+        for (DeviceStepStats d : md.getStepStats().getDevStatsList()) {
+          for (NodeExecStats n : d.getNodeStatsList()) {
+            kernels.add(opType(n));
+          }
+        }
+      }
+    }
+    return kernels;
+  }
+
+  /** The op type of a traced node: {@code timeline_label} reads {@code "name = Op(inputs)"}. */
+  private static String opType(NodeExecStats n) {
+    String label = n.getTimelineLabel();
+    int eq = label.indexOf(" = ");
+    if (eq < 0) {
+      return n.getNodeName();
+    }
+    String rest = label.substring(eq + 3);
+    int paren = rest.indexOf('(');
+    return paren < 0 ? rest : rest.substring(0, paren);
+  }
+
+  @Override
+  public void close() {
+    bundle.close();
+  }
+}

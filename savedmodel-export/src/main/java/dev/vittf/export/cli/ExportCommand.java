@@ -1,0 +1,221 @@
+package dev.vittf.export.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vittf.export.ExportOptions;
+import dev.vittf.export.SavedModelExporter;
+import dev.vittf.export.Weights;
+import dev.vittf.io.CheckpointSource;
+import dev.vittf.models.ConfigJson;
+import dev.vittf.models.ModelConfig;
+import dev.vittf.models.ModelParameters;
+import dev.vittf.models.Preprocessing;
+import dev.vittf.models.Presets;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code vittf-export export}: writes a SavedModel version directory. */
+@Command(
+    name = "export",
+    header = "Export a model as a SavedModel for TensorFlow Serving.",
+    sortOptions = false,
+    description =
+        "Export a model as a SavedModel under <output>/<version>/ (tag 'serve', signature "
+        + "'serving_default': images float32 [-1,H,W,C] -> logits, probabilities). The model is a preset "
+        + "(--preset) or a config JSON (--config, with an \"architecture\" field or --architecture); "
+        + "weights come from a safetensors checkpoint (--checkpoint, --source) or are freshly initialised "
+        + "from --seed.")
+final class ExportCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = {"-p", "--preset"}, paramLabel = "NAME", description = "a named preset, e.g. vit-tiny, vit-b16")
+  String preset;
+
+  @Option(names = {"-a", "--architecture"}, paramLabel = "ARCH",
+      description = "architecture of the --config document (if it has no \"architecture\" field): ${COMPLETION-CANDIDATES}",
+      completionCandidates = Architectures.class)
+  String architecture;
+
+  @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "config JSON (all fields, or {\"preset\": ..., overrides})")
+  Path config;
+
+  @Option(names = "--set", paramLabel = "FIELD=VALUE", description = "override a config field (repeatable), e.g. --set numClasses=100")
+  List<String> overrides = new ArrayList<>();
+
+  @Option(names = "--checkpoint", paramLabel = "FILE", description = "safetensors weights (default: fresh initialisation)")
+  Path checkpoint;
+
+  @Option(names = "--source", paramLabel = "SOURCE", defaultValue = "native",
+      description = "checkpoint naming: native (vit-tf names), vit_pytorch or timm (default: ${DEFAULT-VALUE})")
+  String source;
+
+  @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "initialisation seed without --checkpoint (default: ${DEFAULT-VALUE})")
+  long seed;
+
+  @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR",
+      description = "model base directory (TensorFlow Serving's --model_base_path)")
+  Path output;
+
+  @Option(names = "--version", paramLabel = "N", description = "version directory (default: the next free version)")
+  Long version;
+
+  @Option(names = "--overwrite", description = "replace an existing version (atomically)")
+  boolean overwrite;
+
+  @Option(names = "--xla", description = "compile the forward pass with XLA (_XlaMustCompile function call)")
+  boolean xla;
+
+  @Option(names = "--image-bytes", description = "add the 'serving_image_bytes' signature taking encoded JPEG/PNG images")
+  boolean imageBytes;
+
+  @Option(names = "--mean", split = ",", paramLabel = "M", description = "per-channel mean for --image-bytes (default: the config's)")
+  List<Double> mean;
+
+  @Option(names = "--std", split = ",", paramLabel = "S", description = "per-channel std for --image-bytes (default: the config's)")
+  List<Double> std;
+
+  @Option(names = {"-q", "--quiet"}, description = "no progress output")
+  boolean quiet;
+
+  @Option(names = {"-v", "--verbose"}, description = "TensorFlow logging and stack traces")
+  boolean verbose;
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
+  boolean help;
+
+  /** Completion candidates for --architecture. */
+  static final class Architectures extends ArrayList<String> {
+    private static final long serialVersionUID = 1L;
+
+    Architectures() {
+      super(ConfigJson.architectures());
+    }
+  }
+
+  @Override
+  public Integer call() throws IOException {
+    ModelConfig model = resolveConfig();
+    Weights weights = checkpoint == null ? Weights.seed(seed) : Weights.checkpoint(checkpoint, parseSource(source));
+    if (checkpoint != null && !Files.isRegularFile(checkpoint)) {
+      throw new NoSuchFileException(checkpoint.toString(), null, "checkpoint not found");
+    }
+    ExportOptions options = new ExportOptions(version, overwrite, xla, imageBytes, preprocessing(model));
+    PrintWriter out = spec.commandLine().getOut();
+    String name = preset != null ? preset : model.architecture();
+    if (!quiet) {
+      out.printf(Locale.ROOT, "exporting %s (%s, %,d parameters, %dx%dx%d -> %d classes%s) to %s%n", name, model.architecture(),
+          ModelParameters.count(model), model.imageHeight(), model.imageWidth(), model.channels(), model.numClasses(),
+          xla ? ", XLA" : "", output);
+      out.flush();
+    }
+    SavedModelExporter.Result r = SavedModelExporter.export(model, weights, output, options, (stage, took) -> {
+      if (!quiet) {
+        out.printf(Locale.ROOT, "  %-60s %8.2f s%n", stage, took.toNanos() / 1e9);
+        out.flush();
+      }
+    });
+    out.printf(Locale.ROOT, "exported version %d to %s in %.2f s (signatures: %s)%n", r.version(), r.directory(),
+        r.took().toNanos() / 1e9, String.join(", ", r.signatures()));
+    return 0;
+  }
+
+  static CheckpointSource parseSource(String s) {
+    try {
+      return CheckpointSource.valueOf(s.toUpperCase(Locale.ROOT).replace('-', '_'));
+    } catch (IllegalArgumentException e) {
+      throw new VitTfExport.UsageException("unknown checkpoint source '" + s + "'; known: native, vit_pytorch, timm");
+    }
+  }
+
+  private ModelConfig resolveConfig() throws IOException {
+    if (architecture != null) {
+      ConfigJson.configType(architecture); // fails with the known architectures
+    }
+    if (preset != null && config != null) {
+      throw new VitTfExport.UsageException("give either --preset or --config, not both");
+    }
+    ModelConfig base;
+    if (preset != null) {
+      try {
+        base = Presets.get(preset);
+      } catch (IllegalArgumentException e) {
+        throw new VitTfExport.UsageException(e.getMessage());
+      }
+      if (architecture != null && !architecture.equals(base.architecture())) {
+        throw new VitTfExport.UsageException(
+            "preset '" + preset + "' is a '" + base.architecture() + "' model, not '" + architecture + "'");
+      }
+    } else if (config != null) {
+      if (!Files.isRegularFile(config)) {
+        throw new NoSuchFileException(config.toString(), null, "config file not found");
+      }
+      JsonNode tree;
+      try {
+        tree = new ObjectMapper().readTree(config.toFile());
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw new VitTfExport.UsageException(config + ": malformed JSON: " + e.getOriginalMessage());
+      }
+      if (tree instanceof ObjectNode o && architecture != null) {
+        JsonNode given = o.get(ConfigJson.ARCHITECTURE);
+        if (given != null && !given.asText().equals(architecture)) {
+          throw new VitTfExport.UsageException(
+              config + " describes architecture '" + given.asText() + "', not '" + architecture + "'");
+        }
+        if (given == null && !o.has(ConfigJson.PRESET)) {
+          o.put(ConfigJson.ARCHITECTURE, architecture);
+        }
+      }
+      try {
+        base = ConfigJson.fromTree(tree);
+      } catch (dev.vittf.models.ConfigJsonException e) {
+        throw new dev.vittf.models.ConfigJsonException(config + ": " + e.getMessage());
+      }
+    } else if (architecture != null) {
+      String tiny = architecture.replace('_', '-') + "-tiny";
+      throw new VitTfExport.UsageException("--architecture " + architecture + " needs --config FILE with the model's fields"
+          + (Presets.all().containsKey(tiny) ? " (or use a preset, e.g. --preset " + tiny + ")" : ""));
+    } else {
+      throw new VitTfExport.UsageException("choose a model with --preset NAME or --config FILE");
+    }
+    if (overrides.isEmpty()) {
+      return base;
+    }
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode o = json.createObjectNode();
+    for (String kv : overrides) {
+      int eq = kv.indexOf('=');
+      if (eq <= 0) {
+        throw new VitTfExport.UsageException("--set expects FIELD=VALUE, got '" + kv + "'");
+      }
+      String value = kv.substring(eq + 1);
+      JsonNode node;
+      try {
+        node = json.readTree(value);
+      } catch (IOException e) {
+        node = null;
+      }
+      o.set(kv.substring(0, eq), node == null || node.isMissingNode() ? json.getNodeFactory().textNode(value) : node);
+    }
+    return ConfigJson.override(base, o);
+  }
+
+  private Preprocessing preprocessing(ModelConfig model) {
+    if (mean == null && std == null) {
+      return null;
+    }
+    Preprocessing d = model.preprocessing();
+    return new Preprocessing(mean != null ? mean : d.mean(), std != null ? std : d.std());
+  }
+}
