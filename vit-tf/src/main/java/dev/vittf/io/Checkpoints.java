@@ -4,6 +4,8 @@ import dev.vittf.core.HostTensor;
 import dev.vittf.core.ParameterSpec;
 import dev.vittf.models.ModelConfig;
 import dev.vittf.models.ModelParameters;
+import dev.vittf.models.ParallelViTConfig;
+import dev.vittf.models.ScalableViTConfig;
 import dev.vittf.models.ViTConfig;
 import dev.vittf.models.VitModel;
 import java.io.IOException;
@@ -27,6 +29,16 @@ public final class Checkpoints {
         case TIMM -> ViTMappings.timm(c);
         case NATIVE -> throw new IllegalArgumentException("native checkpoints need no mapping");
       };
+    }
+    if (config instanceof ParallelViTConfig c) {
+      return switch (source) {
+        case VIT_PYTORCH -> ParallelViTMappings.vitPytorch(c);
+        case TIMM -> ParallelViTMappings.timm(c);
+        case NATIVE -> throw new IllegalArgumentException("native checkpoints need no mapping");
+      };
+    }
+    if (config instanceof ScalableViTConfig c && source == CheckpointSource.VIT_PYTORCH) {
+      return ScalableViTMappings.vitPytorch(c);
     }
     throw new UnsupportedOperationException(
         "no " + source + " checkpoint mapping for architecture '" + config.architecture() + "'");

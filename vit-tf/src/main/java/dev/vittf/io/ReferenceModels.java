@@ -37,6 +37,9 @@ public final class ReferenceModels {
   /** Converts a fixture-style JSON description. */
   public static ReferenceModel fromJson(JsonNode root) {
     String family = root.path("family").asText("");
+    if (family.equals("scalable_vit")) {
+      return ParallelScalableReferences.scalableVit(root); // needs image_size_hw and the block-order rule
+    }
     JsonNode kwargs = root.get("constructor_kwargs");
     return fromKwargs(family, kwargs);
   }
@@ -51,6 +54,10 @@ public final class ReferenceModels {
     return switch (family) {
       case "vit" -> new ReferenceModel(family, vitPytorchViT(new Kwargs("vit-pytorch ViT", kwargs)), CheckpointSource.VIT_PYTORCH);
       case "timm_vit" -> new ReferenceModel(family, timmViT(new Kwargs("timm VisionTransformer", kwargs)), CheckpointSource.TIMM);
+      case "parallel_vit" -> ParallelScalableReferences.parallelVit(kwargs);
+      case "timm_parallel_vit" -> ParallelScalableReferences.timmParallelVit(kwargs);
+      case "scalable_vit" -> throw new IllegalArgumentException(
+          "vit-pytorch ScalableViT kwargs carry no image size: use fromJson (image_size_hw) or ParallelScalableReferences.scalableVit");
       default -> throw new UnsupportedOperationException("model family '" + family + "' is not implemented yet");
     };
   }
