@@ -24,6 +24,10 @@ import org.tensorflow.types.TFloat32;
  * shapes and order of the unfused block; only the arithmetic is regrouped (agreement to float
  * rounding, tested at 1e-5).
  *
+ * <p>Named outputs: each branch's attention map under the unfused name {@code
+ * attns/<b>/attn/probs}, plus the joint map {@code attns/probs} ({@code [B, branches*H, N, N]},
+ * branch-major heads).
+ *
  * <p>Used only where the regrouping is exact: inference (per-branch dropout and drop path are
  * independent random draws per branch), an output projection present, fused qkv, no head mixing.
  */

@@ -124,16 +124,17 @@ public record ScalableViTConfig(
           "must have 1 entry (same for every stage) or one per stage (" + stages + " stages, from depth), got " + values.size());
       return values;
     }
+    for (int s = 0; s < values.size(); s++) {
+      Integer v = values.get(s);
+      if (v == null) {
+        c.require(nullable, field + "[" + s + "]", null, "must not be null");
+      } else {
+        c.require(v > 0, field + "[" + s + "]", v, nullable ? "must be > 0 (or null for the whole map)" : "must be > 0");
+      }
+    }
     List<Integer> out = new ArrayList<>();
     for (int s = 0; s < Math.max(stages, values.size()); s++) {
-      Integer v = values.get(values.size() == 1 ? 0 : s);
-      String name = values.size() == 1 ? field + "[0]" : field + "[" + s + "]";
-      if (v == null) {
-        c.require(nullable, name, null, "must not be null");
-      } else {
-        c.require(v > 0, name, v, nullable ? "must be > 0 (or null for the whole map)" : "must be > 0");
-      }
-      out.add(v);
+      out.add(values.get(values.size() == 1 ? 0 : s));
     }
     return Collections.unmodifiableList(out);
   }
@@ -213,14 +214,15 @@ public record ScalableViTConfig(
   }
 
   /**
-   * ScalableViT-S at the paper's 224 input (Yang et al. 2022, Table 1: C = 64, heads 2/4/8/16, depths
-   * 2/2/20/2; 83.1% top-1), in vit-pytorch's parameterisation (SSA key width 40 = 32 x the paper's
-   * channel scale 1.25 in stages 1-3, spatial reductions 8/4/2/1) with 7x7 IWSA windows on the 56, 28,
-   * 14, 7 maps. vit-pytorch's blocks differ in detail from the official code, so the parameter count
-   * differs from the paper's 32.4M (see the README's presets table).
+   * ScalableViT-S (Yang et al. 2022, Table 1: C = 64, heads 2/4/8/16, depths 2/2/20/2, 224 input;
+   * 32.4M parameters, 4.2 GMACs, 83.1% top-1) in vit-pytorch's parameterisation: one vit-pytorch block
+   * is an SSA block plus an IWSA block (each with its FFN), i.e. two of the paper's blocks, so the
+   * depths are 1/1/10/1; SSA key width 40 = 32 x the paper's channel scale 1.25 in stages 1-3, spatial
+   * reductions 8/4/2/1, 7x7 IWSA windows on the 56, 28, 14, 7 maps. vit-pytorch's blocks differ in
+   * detail from the official code, so this has 39.0M parameters and 6.0 GMACs, not the paper's figures.
    */
   public static ScalableViTConfig small() {
-    return builder().imageSize(224).numClasses(1000).dim(64).heads(2, 4, 8, 16).depth(2, 2, 20, 2)
+    return builder().imageSize(224).numClasses(1000).dim(64).heads(2, 4, 8, 16).depth(1, 1, 10, 1)
         .ssaDimKey(40, 40, 40, 32).reductionFactor(8, 4, 2, 1).windowSize(7).build();
   }
 
