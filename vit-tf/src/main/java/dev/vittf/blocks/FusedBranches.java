@@ -82,15 +82,9 @@ final class FusedBranches {
         inKernels.get(p).add(kParts.get(p));
         inBiases.get(p).add(bParts.get(p));
       }
-      Operand<TFloat32> wp = proj.kernel(actx.child("proj"));
-      Operand<TFloat32> bp = proj.biasParameter(actx.child("proj"));
-      if (block.layerScaleInit() > 0) {
-        Operand<TFloat32> ls = new LayerScale(dim, block.layerScaleInit()).gamma(bctx.child("ls"));
-        wp = tf.math.mul(wp, ls);
-        bp = tf.math.mul(bp, ls);
-      }
-      outKernels.add(wp);
-      outBias = outBias == null ? bp : tf.math.add(outBias, bp);
+      Folded out = scaledOutput(block, bctx, proj, actx.child("proj"));
+      outKernels.add(out.kernel());
+      outBias = outBias == null ? out.bias() : tf.math.add(outBias, out.bias());
     }
     List<Operand<TFloat32>> kernels = new ArrayList<>();
     List<Operand<TFloat32>> biases = new ArrayList<>();
@@ -132,15 +126,9 @@ final class FusedBranches {
           fold(tf, g, beta, fc1.kernel(mctx.child("fc1")), fc1.biasParameter(mctx.child("fc1")));
       k1.add(folded.kernel());
       c1.add(folded.bias());
-      Operand<TFloat32> w2 = fc2.kernel(mctx.child("fc2"));
-      Operand<TFloat32> b2 = fc2.biasParameter(mctx.child("fc2"));
-      if (block.layerScaleInit() > 0) {
-        Operand<TFloat32> ls = new LayerScale(dim, block.layerScaleInit()).gamma(bctx.child("ls"));
-        w2 = tf.math.mul(w2, ls);
-        b2 = tf.math.mul(b2, ls);
-      }
-      k2.add(w2);
-      c2 = c2 == null ? b2 : tf.math.add(c2, b2);
+      Folded out = scaledOutput(block, bctx, fc2, mctx.child("fc2"));
+      k2.add(out.kernel());
+      c2 = c2 == null ? out.bias() : tf.math.add(c2, out.bias());
     }
     Operand<TFloat32> h = LayerNorm.standardize(tf, x, block.normEps());
     h = Dense.affine(tf, h, tf.concat(k1, tf.constant(1)), tf.concat(c1, tf.constant(0)));
@@ -149,7 +137,7 @@ final class FusedBranches {
     return tf.math.add(x, y);
   }
 
-  /** A folded projection: kernel {@code diag(g) W} and bias {@code beta W + c}. */
+  /** A folded layer: kernel and bias with a norm or a LayerScale folded in. */
   private record Folded(Operand<TFloat32> kernel, Operand<TFloat32> bias) {}
 
   /** {@code diag(g) W} and {@code beta W + c} (c may be null). */
@@ -161,6 +149,22 @@ final class FusedBranches {
       bias = tf.math.add(bias, c);
     }
     return new Folded(kernel, bias);
+  }
+
+  /**
+   * A branch's output layer with its LayerScale folded in: {@code W diag(ls)} and {@code b * ls} (the
+   * layer itself when the block has no LayerScale). Registers the layer's parameters, then {@code ls}.
+   */
+  private static Folded scaledOutput(TransformerBlock block, BuildContext branch, Dense layer, BuildContext layerCtx) {
+    Operand<TFloat32> w = layer.kernel(layerCtx);
+    Operand<TFloat32> b = layer.biasParameter(layerCtx);
+    if (block.layerScaleInit() > 0) {
+      Ops tf = branch.tf();
+      Operand<TFloat32> ls = new LayerScale(layer.out(), block.layerScaleInit()).gamma(branch.child("ls"));
+      w = tf.math.mul(w, ls);
+      b = tf.math.mul(b, ls);
+    }
+    return new Folded(w, b);
   }
 
   private static List<Operand<TFloat32>> split3(Ops tf, Operand<TFloat32> x, int axis) {
