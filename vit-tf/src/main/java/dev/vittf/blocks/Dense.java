@@ -27,18 +27,11 @@ public record Dense(long in, long out, boolean bias) {
 
   /** Applies the layer. */
   public Operand<TFloat32> apply(BuildContext ctx, Operand<TFloat32> x) {
-    Operand<TFloat32> kernel = kernel(ctx);
-    return affine(ctx.tf(), x, kernel, biasParameter(ctx));
-  }
-
-  /** Registers (or fetches) {@code kernel [in, out]} in {@code ctx}'s scope, for callers that fuse layers. */
-  public Operand<TFloat32> kernel(BuildContext ctx) {
-    return ctx.parameter("kernel", ParameterRole.WEIGHT, Initializer.truncatedNormal(0.02), in, out);
-  }
-
-  /** Registers {@code bias [out]} in {@code ctx}'s scope, or returns null when the layer has no bias. */
-  public Operand<TFloat32> biasParameter(BuildContext ctx) {
-    return bias ? ctx.parameter("bias", ParameterRole.BIAS, Initializer.zeros(), out) : null;
+    Operand<TFloat32> kernel =
+        ctx.parameter("kernel", ParameterRole.WEIGHT, Initializer.truncatedNormal(0.02), in, out);
+    Operand<TFloat32> b =
+        bias ? ctx.parameter("bias", ParameterRole.BIAS, Initializer.zeros(), out) : null;
+    return affine(ctx.tf(), x, kernel, b);
   }
 
   /** {@code x kernel (+ bias)} on the last axis of {@code x}, for any rank. */

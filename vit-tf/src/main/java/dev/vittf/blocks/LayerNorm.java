@@ -20,33 +20,19 @@ public record LayerNorm(long dim, double eps) {
 
   /** Normalises {@code x} (last axis of size {@code dim}). */
   public Operand<TFloat32> apply(BuildContext ctx, Operand<TFloat32> x) {
-    Operand<TFloat32> scale = scale(ctx);
-    return normalize(ctx.tf(), x, eps, scale, shift(ctx));
-  }
-
-  /** Registers {@code scale [dim]} in {@code ctx}'s scope (for callers that fold the norm into a matmul). */
-  public Operand<TFloat32> scale(BuildContext ctx) {
-    return ctx.parameter("scale", ParameterRole.NORM_SCALE, Initializer.ones(), dim);
-  }
-
-  /** Registers {@code bias [dim]} in {@code ctx}'s scope. */
-  public Operand<TFloat32> shift(BuildContext ctx) {
-    return ctx.parameter("bias", ParameterRole.NORM_SHIFT, Initializer.zeros(), dim);
+    Operand<TFloat32> scale = ctx.parameter("scale", ParameterRole.NORM_SCALE, Initializer.ones(), dim);
+    Operand<TFloat32> bias = ctx.parameter("bias", ParameterRole.NORM_SHIFT, Initializer.zeros(), dim);
+    return normalize(ctx.tf(), x, eps, scale, bias);
   }
 
   /** The normalisation itself, for callers that hold their own scale and bias. */
   public static Operand<TFloat32> normalize(
       Ops tf, Operand<TFloat32> x, double eps, Operand<TFloat32> scale, Operand<TFloat32> bias) {
-    return tf.math.add(tf.math.mul(standardize(tf, x, eps), scale), bias);
-  }
-
-  /** {@code (x - mean) / sqrt(var + eps)} over the last axis, without scale and shift. */
-  public static Operand<TFloat32> standardize(Ops tf, Operand<TFloat32> x, double eps) {
     Operand<org.tensorflow.types.TInt32> last = tf.constant(-1);
     Operand<TFloat32> mean = tf.math.mean(x, last, Mean.keepDims(true));
     Operand<TFloat32> centered = tf.math.sub(x, mean);
     Operand<TFloat32> variance = tf.math.mean(tf.math.square(centered), last, Mean.keepDims(true));
     Operand<TFloat32> inv = tf.math.rsqrt(tf.math.add(variance, tf.constant((float) eps)));
-    return tf.math.mul(centered, inv);
+    return tf.math.add(tf.math.mul(tf.math.mul(centered, inv), scale), bias);
   }
 }

@@ -26,11 +26,7 @@ public record LayerScale(long dim, double init) {
 
   /** {@code x * gamma}. */
   public Operand<TFloat32> apply(BuildContext ctx, Operand<TFloat32> x) {
-    return ctx.tf().math.mul(x, gamma(ctx));
-  }
-
-  /** Registers {@code gamma [dim]} in {@code ctx}'s scope (for callers that fold it into a kernel). */
-  public Operand<TFloat32> gamma(BuildContext ctx) {
-    return ctx.parameter("gamma", ParameterRole.LAYER_SCALE, Initializer.constant(init), dim);
+    Operand<TFloat32> gamma = ctx.parameter("gamma", ParameterRole.LAYER_SCALE, Initializer.constant(init), dim);
+    return ctx.tf().math.mul(x, gamma);
   }
 }

@@ -22,31 +22,12 @@ import org.tensorflow.types.TFloat32;
  * @param branches number of parallel branches (1 = the usual sequential block)
  * @param layerScaleInit LayerScale initial value, or 0 for no LayerScale
  * @param dropPath stochastic depth rate of each residual branch (training only)
- * @param fuseBranches with several branches, evaluate them fused (one matmul per projection over the
- *     concatenated, norm-folded kernels; see {@link FusedBranches}) wherever that is exact: in
- *     inference, with an output projection and no head mixing. Same parameters, same names.
  */
 public record TransformerBlock(
-    AttentionConfig attention,
-    FeedForward feedForward,
-    double normEps,
-    int branches,
-    double layerScaleInit,
-    double dropPath,
-    boolean fuseBranches) {
-
-  /** A block whose branches (if any) are evaluated one by one. */
-  public TransformerBlock(
-      AttentionConfig attention, FeedForward feedForward, double normEps, int branches, double layerScaleInit, double dropPath) {
-    this(attention, feedForward, normEps, branches, layerScaleInit, dropPath, false);
-  }
+    AttentionConfig attention, FeedForward feedForward, double normEps, int branches, double layerScaleInit, double dropPath) {
 
   /** Applies the block to tokens {@code [B, N, dim]}. */
   public Operand<TFloat32> apply(BuildContext ctx, Operand<TFloat32> x) {
-    if (FusedBranches.applies(this, ctx)) {
-      x = FusedBranches.attention(ctx, this, x);
-      return FusedBranches.feedForward(ctx, this, x);
-    }
     x = residual(ctx, x, true);
     return residual(ctx, x, false);
   }

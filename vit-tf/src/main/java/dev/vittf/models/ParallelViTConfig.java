@@ -47,8 +47,6 @@ import java.util.List;
  * @param attnDropout attention-map dropout (training only)
  * @param dropPath maximum stochastic-depth rate per branch, linear over the layers (training only)
  * @param layerScaleInit LayerScale initial value per branch, 0 for none
- * @param fuseBranches evaluate the branches of a layer fused (one matmul per projection over
- *     norm-folded, concatenated kernels) where exact; same parameters, same results to float rounding
  */
 public record ParallelViTConfig(
     int imageHeight,
@@ -73,8 +71,7 @@ public record ParallelViTConfig(
     double embDropout,
     double attnDropout,
     double dropPath,
-    double layerScaleInit,
-    boolean fuseBranches)
+    double layerScaleInit)
     implements ModelConfig {
 
   /** Validates every field; throws {@link dev.vittf.core.InvalidConfigException} listing all violations. */
@@ -130,7 +127,7 @@ public record ParallelViTConfig(
     List<TransformerBlock> blocks = new ArrayList<>();
     for (int i = 0; i < depth; i++) {
       blocks.add(new TransformerBlock(attn, ff, normEps, numParallelBranches, layerScaleInit,
-          ViTConfig.dropPathRate(dropPath, i, depth), fuseBranches));
+          ViTConfig.dropPathRate(dropPath, i, depth)));
     }
     return new VisionTransformer(embed, true, pool, finalNorm, normEps, blocks, numClasses, embDropout);
   }
@@ -142,7 +139,7 @@ public record ParallelViTConfig(
 
   /**
    * A builder with vit-pytorch's defaults: 3 channels, dimHead 64, 2 branches, class-token pooling,
-   * Linear embedding, no qkv bias, head LayerNorm, eps 1e-5, branches evaluated one by one.
+   * Linear embedding, no qkv bias, head LayerNorm, eps 1e-5.
    */
   public static Builder builder() {
     return new Builder();
@@ -209,7 +206,6 @@ public record ParallelViTConfig(
     private double attnDropout;
     private double dropPath;
     private double layerScaleInit;
-    private boolean fuseBranches;
 
     private Builder() {}
 
@@ -237,7 +233,6 @@ public record ParallelViTConfig(
       attnDropout = c.attnDropout;
       dropPath = c.dropPath;
       layerScaleInit = c.layerScaleInit;
-      fuseBranches = c.fuseBranches;
     }
 
     /** Square images. */
@@ -378,20 +373,11 @@ public record ParallelViTConfig(
       return this;
     }
 
-    /**
-     * Whether to evaluate the branches fused where exact (default false: measured slower for the
-     * seed-sized model on CPU, faster only for small, op-overhead-bound models; see the README).
-     */
-    public Builder fuseBranches(boolean v) {
-      fuseBranches = v;
-      return this;
-    }
-
     /** Validates and builds. */
     public ParallelViTConfig build() {
       return new ParallelViTConfig(imageHeight, imageWidth, patchHeight, patchWidth, channels, numClasses, dim,
           depth, heads, dimHead, mlpDim, numParallelBranches, pool, embedding, qkvBias, attentionOutputProjection,
-          normEps, finalNorm, dropout, embDropout, attnDropout, dropPath, layerScaleInit, fuseBranches);
+          normEps, finalNorm, dropout, embDropout, attnDropout, dropPath, layerScaleInit);
     }
   }
 }

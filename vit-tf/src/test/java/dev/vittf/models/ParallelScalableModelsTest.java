@@ -48,8 +48,7 @@ class ParallelScalableModelsTest {
   }
 
   static Stream<ModelConfig> configs() {
-    return Stream.of(parallelRect(), parallelTimmRect(), parallelRect().toBuilder().fuseBranches(true).build(), parallelTimmRect().toBuilder().fuseBranches(true).build(),
-        scalable3Stages(), scalable3Stages().toBuilder().upstreamBlockOrder(true).build());
+    return Stream.of(parallelRect(), parallelTimmRect(), scalable3Stages(), scalable3Stages().toBuilder().upstreamBlockOrder(true).build());
   }
 
   @ParameterizedTest

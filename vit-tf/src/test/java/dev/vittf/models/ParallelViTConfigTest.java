@@ -89,7 +89,7 @@ class ParallelViTConfigTest {
         .dim(24).depth(3).heads(2).dimHead(12).mlpDim(40).numParallelBranches(3).pool(Pool.MEAN)
         .embedding(PatchEmbedding.Style.CONV).qkvBias(true).attentionOutputProjection(false).normEps(1e-6)
         .finalNorm(NormPlacement.TOKENS).dropout(0.1).embDropout(0.2).attnDropout(0.3).dropPath(0.4)
-        .layerScaleInit(0.5).fuseBranches(false).build();
+        .layerScaleInit(0.5).build();
     assertEquals(c, c.toBuilder().build());
     assertEquals(3, c.numParallelBranches());
     assertEquals(12, c.numPatches());
