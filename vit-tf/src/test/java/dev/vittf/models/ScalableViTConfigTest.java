@@ -83,6 +83,18 @@ class ScalableViTConfigTest {
     assertTrue(e.getMessage().startsWith("invalid ScalableViTConfig"), e.getMessage());
   }
 
+  /** Null entries can only come through the canonical constructor (e.g. from Python kwargs with None). */
+  @Test
+  void nullEntriesOutsideWindowSize() {
+    List<Integer> withNull = Arrays.asList(1, null);
+    InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> new ScalableViTConfig(64, 64, 3, 10, 8,
+        withNull, withNull, List.of(8), List.of(8), List.of(2, 1), List.of(8), List.of(8), Arrays.asList(4, null), 4, 0,
+        1e-5, false));
+    assertTrue(e.violations().stream().anyMatch(v -> v.field().equals("depth[1]") && v.rule().equals("must be > 0")), e.getMessage());
+    assertTrue(e.violations().stream().anyMatch(v -> v.field().equals("heads[1]") && v.rule().equals("must not be null")), e.getMessage());
+    assertFalse(e.violations().stream().anyMatch(v -> v.field().startsWith("windowSize")), "null windows are allowed: " + e.getMessage());
+  }
+
   @Test
   void reportsEveryViolationAtOnce() {
     InvalidConfigException e = assertThrows(InvalidConfigException.class,
