@@ -47,6 +47,22 @@ public record Dense(long in, long out, boolean bias) {
     if (rank == 2) {
       return y;
     }
+    long[] dims = x.shape().asArray();
+    boolean staticInner = true;
+    for (int i = 1; i < rank - 1; i++) {
+      staticInner &= dims[i] >= 0;
+    }
+    if (staticInner) {
+      // Keep the static shape [?, d1, ..., out] for shape inference downstream (a dynamic shape
+      // vector would make every axis unknown).
+      int[] target = new int[rank];
+      target[0] = -1;
+      for (int i = 1; i < rank - 1; i++) {
+        target[i] = (int) dims[i];
+      }
+      target[rank - 1] = (int) outDim;
+      return tf.reshape(y, tf.constant(target));
+    }
     Operand<TInt32> lead =
         tf.slice(tf.shape(x), tf.constant(new int[] {0}), tf.constant(new int[] {rank - 1}));
     Operand<TInt32> shape = tf.concat(java.util.List.of(lead, tf.constant(new int[] {(int) outDim})), tf.constant(0));

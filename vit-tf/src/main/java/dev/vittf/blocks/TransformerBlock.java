@@ -1,8 +1,12 @@
 package dev.vittf.blocks;
 
 import dev.vittf.core.BuildContext;
+import java.util.List;
+import java.util.Objects;
 import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 
 /**
  * Pre-norm transformer block with optional parallel branches, LayerScale and stochastic depth:
@@ -14,7 +18,9 @@ import org.tensorflow.types.TFloat32;
  *
  * With one branch (ViT, DeepViT, CaiT patch stage) the parameters are {@code norm1}, {@code attn},
  * {@code ls1}, {@code norm2}, {@code mlp}, {@code ls2}; with several (Parallel ViT, Touvron et al.
- * 2022) they are {@code attns/<b>/{norm,attn,ls}} and {@code ffns/<b>/{norm,mlp,ls}}.
+ * 2022) they are {@code attns/<b>/{norm,attn,ls}} and {@code ffns/<b>/{norm,mlp,ls}}. The same block
+ * also serves CaiT's class-attention stage through {@link #apply(BuildContext, Operand, Operand,
+ * boolean)} (queries from the class token, keys/values from class and patch tokens).
  *
  * @param attention attention of every branch
  * @param feedForward feed-forward of every branch
@@ -28,19 +34,43 @@ public record TransformerBlock(
 
   /** Applies the block to tokens {@code [B, N, dim]}. */
   public Operand<TFloat32> apply(BuildContext ctx, Operand<TFloat32> x) {
-    x = residual(ctx, x, true);
-    return residual(ctx, x, false);
+    x = residual(ctx, x, true, null, false);
+    return residual(ctx, x, false, null, false);
   }
 
-  private Operand<TFloat32> residual(BuildContext ctx, Operand<TFloat32> x, boolean attn) {
+  /**
+   * The class-attention form of the block (CaiT, Touvron et al. 2021, Sec. 3.2): only {@code x [B, Nx,
+   * dim]} (the class token) is updated; its attention takes queries from {@code LN(x)} and keys/values
+   * from the concatenation of {@code LN(x)} and {@code context [B, Nc, dim]} (the patch tokens), then
+   * the feed-forward runs on {@code x} alone. The attention's layout must accept a separate context
+   * ({@code Q_KV} or {@code SEPARATE}).
+   *
+   * @param normalizeContext whether the context tokens go through the same {@code norm1} (timm: the
+   *     whole concatenation is normalised) or enter un-normalised (vit-pytorch)
+   */
+  public Operand<TFloat32> apply(
+      BuildContext ctx, Operand<TFloat32> x, Operand<TFloat32> context, boolean normalizeContext) {
+    x = residual(ctx, x, true, Objects.requireNonNull(context), normalizeContext);
+    return residual(ctx, x, false, null, false);
+  }
+
+  private Operand<TFloat32> residual(
+      BuildContext ctx, Operand<TFloat32> x, boolean attn, Operand<TFloat32> context, boolean normalizeContext) {
     Operand<TFloat32> sum = null;
     for (int b = 0; b < branches; b++) {
       BuildContext bctx = branches == 1 ? ctx : ctx.child(attn ? "attns" : "ffns").child(b);
       String norm = branches == 1 ? (attn ? "norm1" : "norm2") : "norm";
       String fn = attn ? "attn" : "mlp";
       String ls = branches == 1 ? (attn ? "ls1" : "ls2") : "ls";
-      Operand<TFloat32> h = new LayerNorm(attention.dim(), normEps).apply(bctx.child(norm), x);
-      h = attn ? new Attention(attention).apply(bctx.child(fn), h) : feedForward.apply(bctx.child(fn), h);
+      LayerNorm ln = new LayerNorm(attention.dim(), normEps);
+      Operand<TFloat32> h;
+      if (!attn) {
+        h = feedForward.apply(bctx.child(fn), ln.apply(bctx.child(norm), x));
+      } else if (context == null) {
+        h = new Attention(attention).apply(bctx.child(fn), ln.apply(bctx.child(norm), x));
+      } else {
+        h = classAttention(bctx.child(norm), bctx.child(fn), ln, x, context, normalizeContext);
+      }
       if (layerScaleInit > 0) {
         h = new LayerScale(attention.dim(), layerScaleInit).apply(bctx.child(ls), h);
       }
@@ -48,6 +78,34 @@ public record TransformerBlock(
       sum = sum == null ? h : ctx.tf().math.add(sum, h);
     }
     return ctx.tf().math.add(x, sum);
+  }
+
+  // Queries from LN(x); keys/values from concat(LN(x), context or LN(context)). One LayerNorm call
+  // over the concatenation normalises both with the same parameters (LN is per token).
+  private Operand<TFloat32> classAttention(
+      BuildContext normCtx, BuildContext attnCtx, LayerNorm ln, Operand<TFloat32> x, Operand<TFloat32> context,
+      boolean normalizeContext) {
+    Ops tf = attnCtx.tf();
+    Operand<TInt32> axis = tf.constant(1);
+    Operand<TFloat32> q;
+    Operand<TFloat32> kv;
+    if (normalizeContext) {
+      kv = ln.apply(normCtx, tf.concat(List.of(x, context), axis));
+      int nx = (int) BuildContext.staticDim(x, 1);
+      q = tf.slice(kv, tf.constant(new int[] {0, 0, 0}), tf.constant(new int[] {-1, nx, -1}));
+    } else {
+      q = ln.apply(normCtx, x);
+      kv = tf.concat(List.of(q, context), axis);
+    }
+    return new Attention(attention).apply(attnCtx, q, kv);
+  }
+
+  /**
+   * Multiply-accumulates per image of the class-attention form, for {@code nx} updated tokens and
+   * {@code nContext} context tokens.
+   */
+  public long classAttentionMacs(long nx, long nContext) {
+    return branches * (attention.macs(nx, nx + nContext) + nx * feedForward.macsPerToken());
   }
 
   /** Multiply-accumulates per image for {@code n} tokens. */

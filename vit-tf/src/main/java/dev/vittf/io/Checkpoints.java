@@ -2,6 +2,8 @@ package dev.vittf.io;
 
 import dev.vittf.core.HostTensor;
 import dev.vittf.core.ParameterSpec;
+import dev.vittf.models.CaiTConfig;
+import dev.vittf.models.DeepViTConfig;
 import dev.vittf.models.ModelConfig;
 import dev.vittf.models.ModelParameters;
 import dev.vittf.models.ParallelViTConfig;
@@ -29,6 +31,12 @@ public final class Checkpoints {
         case TIMM -> ViTMappings.timm(c);
         case NATIVE -> throw new IllegalArgumentException("native checkpoints need no mapping");
       };
+    }
+    if (config instanceof DeepViTConfig c && source == CheckpointSource.VIT_PYTORCH) {
+      return DeepViTCaiTMappings.deepvitPytorch(c);
+    }
+    if (config instanceof CaiTConfig c && source != CheckpointSource.NATIVE) {
+      return source == CheckpointSource.TIMM ? DeepViTCaiTMappings.caitTimm(c) : DeepViTCaiTMappings.caitPytorch(c);
     }
     if (config instanceof ParallelViTConfig c) {
       return switch (source) {

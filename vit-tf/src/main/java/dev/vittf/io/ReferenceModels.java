@@ -54,6 +54,9 @@ public final class ReferenceModels {
     return switch (family) {
       case "vit" -> new ReferenceModel(family, vitPytorchViT(new Kwargs("vit-pytorch ViT", kwargs)), CheckpointSource.VIT_PYTORCH);
       case "timm_vit" -> new ReferenceModel(family, timmViT(new Kwargs("timm VisionTransformer", kwargs)), CheckpointSource.TIMM);
+      case "deepvit" -> DeepViTCaiTReferences.deepvit(kwargs);
+      case "cait" -> DeepViTCaiTReferences.cait(kwargs);
+      case "timm_cait" -> DeepViTCaiTReferences.timmCait(kwargs);
       case "parallel_vit" -> ParallelScalableReferences.parallelVit(kwargs);
       case "timm_parallel_vit" -> ParallelScalableReferences.timmParallelVit(kwargs);
       case "scalable_vit" -> throw new IllegalArgumentException(

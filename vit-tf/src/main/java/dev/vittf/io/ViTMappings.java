@@ -29,9 +29,7 @@ public final class ViTMappings {
       m.expectEmpty("cls_token");
     }
     m.add("pos_embed", "pos_embedding", Conversion.RESHAPE);
-    m.layerNorm("patch_embed/pre_norm", "to_patch_embedding.1");
-    m.linear("patch_embed/proj", "to_patch_embedding.2", true);
-    m.layerNorm("patch_embed/post_norm", "to_patch_embedding.3");
+    vitPytorchEmbedding(m);
     for (int i = 0; i < c.depth(); i++) {
       String ours = "blocks/" + i;
       String theirs = "transformer.layers." + i;
@@ -40,9 +38,7 @@ public final class ViTMappings {
       if (c.attentionOutputProjection()) {
         m.linear(ours + "/attn/proj", theirs + ".0.to_out.0", true);
       }
-      m.layerNorm(ours + "/norm2", theirs + ".1.net.0");
-      m.linear(ours + "/mlp/fc1", theirs + ".1.net.1", true);
-      m.linear(ours + "/mlp/fc2", theirs + ".1.net.4", true);
+      vitPytorchFeedForward(m, ours, theirs + ".1.net");
     }
     m.layerNorm("norm", "transformer.norm");
     m.linear("head", "mlp_head", true);
@@ -70,12 +66,31 @@ public final class ViTMappings {
         m.add(ours + "/ls1/gamma", theirs + ".ls1.gamma", Conversion.IDENTITY);
         m.add(ours + "/ls2/gamma", theirs + ".ls2.gamma", Conversion.IDENTITY);
       }
-      m.layerNorm(ours + "/norm2", theirs + ".norm2");
-      m.linear(ours + "/mlp/fc1", theirs + ".mlp.fc1", true);
-      m.linear(ours + "/mlp/fc2", theirs + ".mlp.fc2", true);
+      timmFeedForward(m, ours, theirs);
     }
     m.layerNorm("norm", "norm");
     m.linear("head", "head", true);
     return m.build();
+  }
+
+  /** vit-pytorch's {@code to_patch_embedding}: {@code [Rearrange, LayerNorm, Linear, LayerNorm]}. */
+  static void vitPytorchEmbedding(CheckpointMapping.Builder m) {
+    m.layerNorm("patch_embed/pre_norm", "to_patch_embedding.1");
+    m.linear("patch_embed/proj", "to_patch_embedding.2", true);
+    m.layerNorm("patch_embed/post_norm", "to_patch_embedding.3");
+  }
+
+  /** vit-pytorch's {@code FeedForward.net}: {@code [LayerNorm, Linear, GELU, Dropout, Linear, Dropout]}. */
+  static void vitPytorchFeedForward(CheckpointMapping.Builder m, String ours, String net) {
+    m.layerNorm(ours + "/norm2", net + ".0");
+    m.linear(ours + "/mlp/fc1", net + ".1", true);
+    m.linear(ours + "/mlp/fc2", net + ".4", true);
+  }
+
+  /** timm's {@code norm2} and {@code mlp.fc1}/{@code mlp.fc2} of block {@code theirs}. */
+  static void timmFeedForward(CheckpointMapping.Builder m, String ours, String theirs) {
+    m.layerNorm(ours + "/norm2", theirs + ".norm2");
+    m.linear(ours + "/mlp/fc1", theirs + ".mlp.fc1", true);
+    m.linear(ours + "/mlp/fc2", theirs + ".mlp.fc2", true);
   }
 }

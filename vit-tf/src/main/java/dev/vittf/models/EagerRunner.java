@@ -5,7 +5,6 @@ import dev.vittf.core.EagerParameterStore;
 import dev.vittf.core.HostTensor;
 import dev.vittf.core.Mode;
 import dev.vittf.core.ParameterSpec;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,12 +33,7 @@ public final class EagerRunner {
    */
   public static Map<String, HostTensor> forward(
       ModelConfig config, Map<String, HostTensor> weights, long seed, Mode mode, HostTensor images) {
-    long[] s = images.shape();
-    if (s.length != 4 || s[0] < 1 || s[1] != config.imageHeight() || s[2] != config.imageWidth() || s[3] != config.channels()) {
-      throw new IllegalArgumentException(
-          "input must be NHWC [batch>=1, " + config.imageHeight() + ", " + config.imageWidth() + ", "
-              + config.channels() + "], got " + Arrays.toString(s));
-    }
+    VitModel.checkInputShape(config, images.shape());
     Network network = config.network();
     try (EagerSession session = EagerSession.create();
         EagerParameterStore store = new EagerParameterStore(session, seed, weights);

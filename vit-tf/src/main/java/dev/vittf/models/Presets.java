@@ -21,6 +21,17 @@ public final class Presets {
     PRESETS.put("vit-s16", ViTConfig::vitSmall16);
     PRESETS.put("vit-b16", ViTConfig::vitBase16);
     PRESETS.put("vit-l16", ViTConfig::vitLarge16);
+    // DeepViT (Zhou et al. 2021; S and L widths from the authors' deepvit_S / deepvit_L).
+    PRESETS.put("deepvit-seed", DeepViTConfig::seed);
+    PRESETS.put("deepvit-tiny", DeepViTConfig::tiny);
+    PRESETS.put("deepvit-s", DeepViTConfig::deepvitS);
+    PRESETS.put("deepvit-l", DeepViTConfig::deepvitL);
+    // CaiT (Touvron et al. 2021, Table 1; timm formulation for the paper sizes).
+    PRESETS.put("cait-seed", CaiTConfig::seed);
+    PRESETS.put("cait-tiny", CaiTConfig::tiny);
+    PRESETS.put("cait-xxs24", CaiTConfig::xxs24);
+    PRESETS.put("cait-xs24", CaiTConfig::xs24);
+    PRESETS.put("cait-s24", CaiTConfig::s24);
     // Parallel ViT (Touvron et al. 2022; timm vit_small_patch16_18x2_224) and ScalableViT (Yang et al. 2022, Table 1).
     PRESETS.put("parallel-vit-seed", ParallelViTConfig::seed);
     PRESETS.put("parallel-vit-tiny", ParallelViTConfig::tiny);

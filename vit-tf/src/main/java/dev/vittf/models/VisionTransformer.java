@@ -82,12 +82,18 @@ public record VisionTransformer(
 
   /** Prepends the learned {@code cls_token [1, 1, D]}, tiled over the dynamic batch. */
   static Operand<TFloat32> prependClassToken(BuildContext ctx, Operand<TFloat32> x, long dim) {
+    return ctx.tf().concat(List.of(classTokens(ctx, x, dim), x), ctx.tf().constant(1));
+  }
+
+  /** The learned {@code cls_token [1, 1, D]} tiled to {@code [B, 1, D]}, B the dynamic batch of {@code like}. */
+  static Operand<TFloat32> classTokens(BuildContext ctx, Operand<TFloat32> like, long dim) {
     Ops tf = ctx.tf();
     Operand<TFloat32> cls =
         ctx.parameter("cls_token", ParameterRole.EMBEDDING, Initializer.truncatedNormal(0.02), 1, 1, dim);
     Operand<TFloat32> tiled =
-        tf.tile(cls, tf.concat(List.of(ctx.batchDim(x), tf.constant(new int[] {1, 1})), tf.constant(0)));
-    return tf.concat(List.of(tiled, x), tf.constant(1));
+        tf.tile(cls, tf.concat(List.of(ctx.batchDim(like), tf.constant(new int[] {1, 1})), tf.constant(0)));
+    // Tile's multiples are dynamic, so its static shape is unknown; restore [?, 1, D].
+    return tf.reshape(tiled, tf.constant(new int[] {-1, 1, (int) dim}));
   }
 
   @Override

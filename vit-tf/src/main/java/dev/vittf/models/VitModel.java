@@ -209,6 +209,15 @@ public final class VitModel implements AutoCloseable {
   }
 
   private void checkInputShape(long[] shape) {
+    checkInputShape(config, shape);
+  }
+
+  /**
+   * Checks that {@code shape} is an NHWC batch {@code [B >= 1, H, W, C]} for {@code config}.
+   *
+   * @throws IllegalArgumentException naming the expected and the actual shape
+   */
+  public static void checkInputShape(ModelConfig config, long[] shape) {
     long[] expected = {-1, config.imageHeight(), config.imageWidth(), config.channels()};
     boolean ok = shape.length == 4 && shape[0] >= 1;
     for (int i = 1; ok && i < 4; i++) {

@@ -1,0 +1,44 @@
+package dev.vittf.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code vit-tf} command line: {@code demo} (default: build the seed ViT, run it, check fixture
+ * parity), {@code parity}, {@code presets}, {@code bench}.
+ */
+@Command(
+    name = "vit-tf",
+    mixinStandardHelpOptions = true,
+    version = "vit-tf 0.1.0",
+    description = "Vision transformers as TensorFlow graphs.",
+    subcommands = {DemoCommand.class, ParityCommand.class, PresetsCommand.class, BenchCommand.class})
+public final class Main implements Runnable {
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+
+  /**
+   * Entry point; exits with the command's status. Native logging is quiet unless {@code --verbose} is
+   * given or {@code TF_CPP_MIN_LOG_LEVEL} is set (see {@link NativeLogging}).
+   */
+  public static void main(String[] args) {
+    java.util.Optional<Integer> relaunched = NativeLogging.relaunchIfNeeded(args);
+    if (relaunched.isPresent()) {
+      System.exit(relaunched.get());
+    }
+    System.exit(execute(NativeLogging.withoutVerbose(args)));
+  }
+
+  /** Runs a command line and returns its exit code (errors are printed as one line). */
+  public static int execute(String... args) {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+      line.getErr().println("error: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
+      return 1;
+    });
+    return cl.execute(args);
+  }
+}
