@@ -81,9 +81,8 @@ public record ScalableViT(ScalableViTConfig config) implements Network {
       // otherwise fuses DepthwiseConv2dNative + BiasAdd + Add into a node it cannot run (it logs
       // "empty op name" errors and falls back).
       BuildContext pctx = ctx.child("peg");
-      Conv2d peg = Conv2d.depthwise(width, 3, 1);
-      Operand<TFloat32> conv = new Conv2d(width, width, 3, 1, 1, false, true).apply(pctx, x);
-      x = tf.nn.biasAdd(tf.math.add(x, conv), peg.bias(pctx));
+      Conv2d peg = new Conv2d(width, width, 3, 1, 1, false, true); // depthwise; its bias is added below
+      x = tf.nn.biasAdd(tf.math.add(x, peg.apply(pctx, x)), peg.bias(pctx));
     }
     if (c.upstreamBlockOrder()) {
       x = residual(ctx, "ff2", x, s);
