@@ -34,7 +34,7 @@ class FixtureParityTest {
    * is still unimplemented (so the list cannot go stale). The issues that implement them empty it.
    */
   static final Set<String> PENDING_FAMILIES =
-      Set.of("parallel_vit", "timm_parallel_vit", "scalable_vit");
+      Set.of();
 
   @TestFactory
   List<DynamicTest> fixtureCases() throws Exception {
