@@ -227,11 +227,7 @@ public record ScalableViTConfig(
   }
 
   /** Builder for {@link ScalableViTConfig}; {@link #build()} validates. */
-  public static final class Builder {
-    private int imageHeight;
-    private int imageWidth;
-    private int channels = 3;
-    private int numClasses;
+  public static final class Builder extends ImageModelBuilder<Builder> {
     private int dim;
     private List<Integer> depth;
     private List<Integer> heads;
@@ -242,9 +238,12 @@ public record ScalableViTConfig(
     private List<Integer> iwsaDimValue = List.of(32);
     private List<Integer> windowSize = Collections.singletonList(null);
     private int ffExpansionFactor = 4;
-    private double dropout;
-    private double normEps = 1e-5;
     private boolean upstreamBlockOrder;
+
+    @Override
+    protected Builder self() {
+      return this;
+    }
 
     private Builder() {}
 
@@ -270,30 +269,6 @@ public record ScalableViTConfig(
 
     private static List<Integer> list(int... v) {
       return v == null ? null : Arrays.stream(v).boxed().toList();
-    }
-
-    /** Square images. */
-    public Builder imageSize(int size) {
-      return imageSize(size, size);
-    }
-
-    /** Images of {@code height x width}. */
-    public Builder imageSize(int height, int width) {
-      imageHeight = height;
-      imageWidth = width;
-      return this;
-    }
-
-    /** Input channels (default 3). */
-    public Builder channels(int v) {
-      channels = v;
-      return this;
-    }
-
-    /** Classifier outputs. */
-    public Builder numClasses(int v) {
-      numClasses = v;
-      return this;
     }
 
     /** Width of the first stage. */
@@ -353,18 +328,6 @@ public record ScalableViTConfig(
     /** Feed-forward expansion factor (default 4). */
     public Builder ffExpansionFactor(int v) {
       ffExpansionFactor = v;
-      return this;
-    }
-
-    /** Dropout rate (default 0). */
-    public Builder dropout(double v) {
-      dropout = v;
-      return this;
-    }
-
-    /** Channel LayerNorm epsilon (default 1e-5). */
-    public Builder normEps(double v) {
-      normEps = v;
       return this;
     }
 
