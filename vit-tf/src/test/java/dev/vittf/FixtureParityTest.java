@@ -2,7 +2,6 @@ package dev.vittf;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vittf.core.HostTensor;
@@ -16,45 +15,25 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
  * The acceptance test: every fixture case in the fixture directory (default {@code ../shared/fixtures},
  * or {@code -Dvittf.fixtures=DIR}) is built from its JSON, loaded from its checkpoint and run on its
- * input in graph mode and in eager mode; logits must match the reference to 1e-4.
+ * input in graph mode and in eager mode; logits must match the reference to 1e-4. Every family is
+ * implemented: a case whose family is unknown fails with "not implemented yet".
  */
 class FixtureParityTest {
   static final double TOLERANCE = 1e-4;
-
-  /**
-   * Families owned by open issues. A case of such a family fails with "not implemented yet", unless
-   * {@code -Dvittf.excludePending=true}, in which case the test instead asserts that the family really
-   * is still unimplemented (so the list cannot go stale). The issues that implement them empty it.
-   */
-  static final Set<String> PENDING_FAMILIES =
-      Set.of("parallel_vit", "timm_parallel_vit", "scalable_vit");
 
   @TestFactory
   List<DynamicTest> fixtureCases() throws Exception {
     Path dir = Fixtures.dir();
     List<String> cases = Fixtures.cases(dir);
     assertFalse(cases.isEmpty(), "no fixture cases in " + dir);
-    boolean excludePending = Boolean.getBoolean("vittf.excludePending");
     List<DynamicTest> tests = new ArrayList<>();
     for (String name : cases) {
-      Path json = dir.resolve(name + ".json");
-      String family = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile()).path("family").asText();
-      if (excludePending && PENDING_FAMILIES.contains(family)) {
-        tests.add(DynamicTest.dynamicTest(name + " [pending family " + family + "]", () -> {
-          UnsupportedOperationException e =
-              assertThrows(UnsupportedOperationException.class, () -> ReferenceModels.fromJsonFile(json),
-                  "family " + family + " is implemented now: remove it from PENDING_FAMILIES");
-          assertTrue(e.getMessage().contains("not implemented"), e.getMessage());
-        }));
-        continue;
-      }
       tests.add(DynamicTest.dynamicTest(name + " [graph]", () -> runCase(dir, name, false)));
       tests.add(DynamicTest.dynamicTest(name + " [eager]", () -> runCase(dir, name, true)));
     }

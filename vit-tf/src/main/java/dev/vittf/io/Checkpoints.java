@@ -6,6 +6,8 @@ import dev.vittf.models.CaiTConfig;
 import dev.vittf.models.DeepViTConfig;
 import dev.vittf.models.ModelConfig;
 import dev.vittf.models.ModelParameters;
+import dev.vittf.models.ParallelViTConfig;
+import dev.vittf.models.ScalableViTConfig;
 import dev.vittf.models.ViTConfig;
 import dev.vittf.models.VitModel;
 import java.io.IOException;
@@ -35,6 +37,16 @@ public final class Checkpoints {
     }
     if (config instanceof CaiTConfig c && source != CheckpointSource.NATIVE) {
       return source == CheckpointSource.TIMM ? DeepViTCaiTMappings.caitTimm(c) : DeepViTCaiTMappings.caitPytorch(c);
+    }
+    if (config instanceof ParallelViTConfig c) {
+      return switch (source) {
+        case VIT_PYTORCH -> ParallelViTMappings.vitPytorch(c);
+        case TIMM -> ParallelViTMappings.timm(c);
+        case NATIVE -> throw new IllegalArgumentException("native checkpoints need no mapping");
+      };
+    }
+    if (config instanceof ScalableViTConfig c && source == CheckpointSource.VIT_PYTORCH) {
+      return ScalableViTMappings.vitPytorch(c);
     }
     throw new UnsupportedOperationException(
         "no " + source + " checkpoint mapping for architecture '" + config.architecture() + "'");

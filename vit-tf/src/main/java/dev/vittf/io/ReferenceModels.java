@@ -37,6 +37,9 @@ public final class ReferenceModels {
   /** Converts a fixture-style JSON description. */
   public static ReferenceModel fromJson(JsonNode root) {
     String family = root.path("family").asText("");
+    if (family.equals("scalable_vit")) {
+      return ParallelScalableReferences.scalableVit(root); // needs image_size_hw and the block-order rule
+    }
     JsonNode kwargs = root.get("constructor_kwargs");
     return fromKwargs(family, kwargs);
   }
@@ -54,6 +57,10 @@ public final class ReferenceModels {
       case "deepvit" -> DeepViTCaiTReferences.deepvit(kwargs);
       case "cait" -> DeepViTCaiTReferences.cait(kwargs);
       case "timm_cait" -> DeepViTCaiTReferences.timmCait(kwargs);
+      case "parallel_vit" -> ParallelScalableReferences.parallelVit(kwargs);
+      case "timm_parallel_vit" -> ParallelScalableReferences.timmParallelVit(kwargs);
+      case "scalable_vit" -> throw new IllegalArgumentException(
+          "vit-pytorch ScalableViT kwargs carry no image size: use fromJson (image_size_hw) or ParallelScalableReferences.scalableVit");
       default -> throw new UnsupportedOperationException("model family '" + family + "' is not implemented yet");
     };
   }

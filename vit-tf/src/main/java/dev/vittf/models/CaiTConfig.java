@@ -217,19 +217,8 @@ public record CaiTConfig(
   }
 
   /** Builder; {@link #build()} validates. */
-  public static final class Builder {
-    private int imageHeight;
-    private int imageWidth;
-    private int patchHeight;
-    private int patchWidth;
-    private int channels = 3;
-    private int numClasses;
-    private int dim;
-    private int depth;
+  public static final class Builder extends PatchModelBuilder<Builder> {
     private int clsDepth;
-    private int heads;
-    private int dimHead = 64;
-    private int mlpDim;
     private PatchEmbedding.Style embedding = PatchEmbedding.Style.NORM_LINEAR_NORM;
     private QkvLayout patchQkvLayout = QkvLayout.Q_KV;
     private QkvLayout classQkvLayout = QkvLayout.Q_KV;
@@ -237,12 +226,14 @@ public record CaiTConfig(
     private boolean talkingHeadsBias;
     private boolean classTalkingHeads = true;
     private boolean normalizeClassContext;
-    private double normEps = 1e-5;
     private Double layerScaleInit;
-    private double dropout;
-    private double embDropout;
     private Double attnDropout;
     private double layerDropout;
+
+    @Override
+    protected Builder self() {
+      return this;
+    }
 
     private Builder() {}
 
@@ -292,75 +283,9 @@ public record CaiTConfig(
       return this;
     }
 
-    /** Square images. */
-    public Builder imageSize(int size) {
-      return imageSize(size, size);
-    }
-
-    /** Images of {@code height x width}. */
-    public Builder imageSize(int height, int width) {
-      imageHeight = height;
-      imageWidth = width;
-      return this;
-    }
-
-    /** Square patches. */
-    public Builder patchSize(int size) {
-      return patchSize(size, size);
-    }
-
-    /** Patches of {@code height x width}. */
-    public Builder patchSize(int height, int width) {
-      patchHeight = height;
-      patchWidth = width;
-      return this;
-    }
-
-    /** Input channels (default 3). */
-    public Builder channels(int v) {
-      channels = v;
-      return this;
-    }
-
-    /** Classifier outputs. */
-    public Builder numClasses(int v) {
-      numClasses = v;
-      return this;
-    }
-
-    /** Token width. */
-    public Builder dim(int v) {
-      dim = v;
-      return this;
-    }
-
-    /** Patch-stage blocks. */
-    public Builder depth(int v) {
-      depth = v;
-      return this;
-    }
-
     /** Class-attention blocks (at least 1). */
     public Builder clsDepth(int v) {
       clsDepth = v;
-      return this;
-    }
-
-    /** Attention heads. */
-    public Builder heads(int v) {
-      heads = v;
-      return this;
-    }
-
-    /** Width of each head (default 64). */
-    public Builder dimHead(int v) {
-      dimHead = v;
-      return this;
-    }
-
-    /** Feed-forward width (both stages). */
-    public Builder mlpDim(int v) {
-      mlpDim = v;
       return this;
     }
 
@@ -406,27 +331,9 @@ public record CaiTConfig(
       return this;
     }
 
-    /** LayerNorm epsilon (default 1e-5). */
-    public Builder normEps(double v) {
-      normEps = v;
-      return this;
-    }
-
     /** LayerScale initial value (default: {@link LayerScale#paperEpsilon} of {@code depth}). */
     public Builder layerScaleInit(double v) {
       layerScaleInit = v;
-      return this;
-    }
-
-    /** Dropout rate (default 0); also the attention dropout unless {@link #attnDropout} is set. */
-    public Builder dropout(double v) {
-      dropout = v;
-      return this;
-    }
-
-    /** Embedding dropout rate (default 0). */
-    public Builder embDropout(double v) {
-      embDropout = v;
       return this;
     }
 

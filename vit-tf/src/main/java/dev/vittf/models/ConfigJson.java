@@ -51,6 +51,8 @@ public final class ConfigJson {
     REGISTRY.put("vit", ViTConfig.class);
     REGISTRY.put("deepvit", DeepViTConfig.class);
     REGISTRY.put("cait", CaiTConfig.class);
+    REGISTRY.put("parallel_vit", ParallelViTConfig.class);
+    REGISTRY.put("scalable_vit", ScalableViTConfig.class);
   }
 
   private static final ObjectMapper JSON =

@@ -152,23 +152,14 @@ public record DeepViTConfig(
   }
 
   /** Builder; {@link #build()} validates. */
-  public static final class Builder {
-    private int imageHeight;
-    private int imageWidth;
-    private int patchHeight;
-    private int patchWidth;
-    private int channels = 3;
-    private int numClasses;
-    private int dim;
-    private int depth;
-    private int heads;
-    private int dimHead = 64;
-    private int mlpDim;
+  public static final class Builder extends PatchModelBuilder<Builder> {
     private Pool pool = Pool.CLS;
-    private double normEps = 1e-5;
-    private double dropout;
-    private double embDropout;
     private Double attnDropout;
+
+    @Override
+    protected Builder self() {
+      return this;
+    }
 
     private Builder() {}
 
@@ -191,93 +182,9 @@ public record DeepViTConfig(
       attnDropout = c.attnDropout;
     }
 
-    /** Square images. */
-    public Builder imageSize(int size) {
-      return imageSize(size, size);
-    }
-
-    /** Images of {@code height x width}. */
-    public Builder imageSize(int height, int width) {
-      imageHeight = height;
-      imageWidth = width;
-      return this;
-    }
-
-    /** Square patches. */
-    public Builder patchSize(int size) {
-      return patchSize(size, size);
-    }
-
-    /** Patches of {@code height x width}. */
-    public Builder patchSize(int height, int width) {
-      patchHeight = height;
-      patchWidth = width;
-      return this;
-    }
-
-    /** Input channels (default 3). */
-    public Builder channels(int v) {
-      channels = v;
-      return this;
-    }
-
-    /** Classifier outputs. */
-    public Builder numClasses(int v) {
-      numClasses = v;
-      return this;
-    }
-
-    /** Token width. */
-    public Builder dim(int v) {
-      dim = v;
-      return this;
-    }
-
-    /** Number of blocks. */
-    public Builder depth(int v) {
-      depth = v;
-      return this;
-    }
-
-    /** Attention heads. */
-    public Builder heads(int v) {
-      heads = v;
-      return this;
-    }
-
-    /** Width of each head (default 64). */
-    public Builder dimHead(int v) {
-      dimHead = v;
-      return this;
-    }
-
-    /** Feed-forward width. */
-    public Builder mlpDim(int v) {
-      mlpDim = v;
-      return this;
-    }
-
     /** Pooling (default CLS); MEAN averages all tokens, class token included. */
     public Builder pool(Pool v) {
       pool = v;
-      return this;
-    }
-
-    /** LayerNorm epsilon (default 1e-5). */
-    public Builder normEps(double v) {
-      normEps = v;
-      return this;
-    }
-
-    /** Dropout rate (default 0); also the attention dropout unless {@link #attnDropout} is set. */
-    public Builder dropout(double v) {
-      dropout = v;
-      return this;
-    }
-
-    /** Embedding dropout rate (default 0). */
-    public Builder embDropout(double v) {
-      embDropout = v;
       return this;
     }
 

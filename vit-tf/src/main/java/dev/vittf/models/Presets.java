@@ -32,6 +32,13 @@ public final class Presets {
     PRESETS.put("cait-xxs24", CaiTConfig::xxs24);
     PRESETS.put("cait-xs24", CaiTConfig::xs24);
     PRESETS.put("cait-s24", CaiTConfig::s24);
+    // Parallel ViT (Touvron et al. 2022; timm vit_small_patch16_18x2_224) and ScalableViT (Yang et al. 2022, Table 1).
+    PRESETS.put("parallel-vit-seed", ParallelViTConfig::seed);
+    PRESETS.put("parallel-vit-tiny", ParallelViTConfig::tiny);
+    PRESETS.put("parallel-vit-s16-18x2", ParallelViTConfig::small16x18x2);
+    PRESETS.put("scalable-vit-seed", ScalableViTConfig::seed);
+    PRESETS.put("scalable-vit-tiny", ScalableViTConfig::tiny);
+    PRESETS.put("scalable-vit-s", ScalableViTConfig::small);
   }
 
   private Presets() {}

@@ -1,0 +1,153 @@
+package dev.vittf.io;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vittf.blocks.PatchEmbedding;
+import dev.vittf.io.ReferenceModels.ReferenceModel;
+import dev.vittf.models.NormPlacement;
+import dev.vittf.models.ParallelViTConfig;
+import dev.vittf.models.Pool;
+import dev.vittf.models.ScalableViTConfig;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Reference-model converters for the Parallel ViT and ScalableViT families: vit-pytorch {@code
+ * parallel_vit.ViT(**kwargs)}, timm {@code vit_small_patch16_18x2_224(**kwargs)} and vit-pytorch
+ * {@code scalable_vit.ScalableViT(**kwargs)}.
+ *
+ * <p><b>ScalableViT block order.</b> vit-pytorch's ScalableViT takes no image size (it is read from
+ * the fixture's {@code image_size_hw}) and its kwargs do not say which block order the weights were
+ * trained with. The rule: an explicit top-level {@code "block_order"} field ({@code "paper"} or {@code
+ * "upstream"}) wins; otherwise a case whose name ends with {@code _upstream_order} (the fixture {@code
+ * scalable_vit_upstream_order}, whose notes say it was generated with unpatched upstream code) runs
+ * vit-pytorch's order ({@link ScalableViTConfig#upstreamBlockOrder()} = true); every other case runs the
+ * paper's order.
+ */
+public final class ParallelScalableReferences {
+  /** Suffix of a case name that selects vit-pytorch's ScalableViT block order. */
+  public static final String UPSTREAM_ORDER_SUFFIX = "_upstream_order";
+
+  private ParallelScalableReferences() {}
+
+  /** vit-pytorch {@code vit_pytorch.parallel_vit.ViT(**kwargs)}. */
+  public static ReferenceModel parallelVit(JsonNode kwargs) {
+    Kwargs k = new Kwargs("vit-pytorch Parallel ViT", kwargs);
+    int[] image = k.pair("image_size");
+    int[] patch = k.pair("patch_size");
+    int dim = k.integer("dim");
+    int heads = k.integer("heads");
+    int dimHead = k.integer("dim_head", 64);
+    String pool = k.string("pool", "cls");
+    if (!pool.equals("cls") && !pool.equals("mean")) {
+      throw new IllegalArgumentException("vit-pytorch Parallel ViT: pool must be 'cls' or 'mean', got '" + pool + "'");
+    }
+    ParallelViTConfig c = ParallelViTConfig.builder()
+        .imageSize(image[0], image[1])
+        .patchSize(patch[0], patch[1])
+        .numClasses(k.integer("num_classes"))
+        .dim(dim)
+        .depth(k.integer("depth"))
+        .heads(heads)
+        .dimHead(dimHead)
+        .mlpDim(k.integer("mlp_dim"))
+        .numParallelBranches(k.integer("num_parallel_branches", 2))
+        .channels(k.integer("channels", 3))
+        .pool(pool.equals("cls") ? Pool.CLS : Pool.MEAN)
+        .attentionOutputProjection(!(heads == 1 && dimHead == dim))
+        .dropout(k.number("dropout", 0))
+        .embDropout(k.number("emb_dropout", 0))
+        .build();
+    k.finish();
+    return new ReferenceModel("parallel_vit", c, CheckpointSource.VIT_PYTORCH);
+  }
+
+  /** timm {@code vit_small_patch16_18x2_224(**kwargs)}: its defaults, overridden by the kwargs. */
+  public static ReferenceModel timmParallelVit(JsonNode kwargs) {
+    Kwargs k = new Kwargs("timm vit_small_patch16_18x2_224", kwargs);
+    k.bool("pretrained", false);
+    int[] image = k.has("img_size") ? k.pair("img_size") : new int[] {224, 224};
+    int[] patch = k.has("patch_size") ? k.pair("patch_size") : new int[] {16, 16};
+    int dim = k.integer("embed_dim", 384);
+    int heads = k.integer("num_heads", 6);
+    if (dim % heads != 0) {
+      throw new IllegalArgumentException("timm parallel ViT: embed_dim " + dim + " must be divisible by num_heads " + heads);
+    }
+    double mlpRatio = k.number("mlp_ratio", 4.0);
+    String pool = k.string("global_pool", "token");
+    if (!pool.equals("token")) {
+      throw new IllegalArgumentException("timm parallel ViT: only global_pool='token' is supported, got '" + pool + "'");
+    }
+    ParallelViTConfig c = ParallelViTConfig.timmBuilder()
+        .imageSize(image[0], image[1])
+        .patchSize(patch[0], patch[1])
+        .numClasses(k.integer("num_classes", 1000))
+        .channels(k.integer("in_chans", 3))
+        .dim(dim)
+        .depth(k.integer("depth", 18))
+        .heads(heads)
+        .dimHead(dim / heads)
+        .mlpDim((int) (dim * mlpRatio))
+        .numParallelBranches(2)
+        .qkvBias(k.bool("qkv_bias", true))
+        .embedding(PatchEmbedding.Style.CONV)
+        .finalNorm(NormPlacement.TOKENS)
+        .normEps(1e-6)
+        .layerScaleInit(k.has("init_values") ? k.number("init_values", 0) : 1e-5)
+        .dropout(k.number("drop_rate", 0))
+        .attnDropout(k.number("attn_drop_rate", 0))
+        .dropPath(k.number("drop_path_rate", 0))
+        .build();
+    k.finish();
+    return new ReferenceModel("timm_parallel_vit", c, CheckpointSource.TIMM);
+  }
+
+  /**
+   * A fixture-style description of a vit-pytorch ScalableViT: {@code constructor_kwargs}, the image
+   * size from {@code image_size_hw}, and the block order by the rule in the class comment.
+   */
+  public static ReferenceModel scalableVit(JsonNode root) {
+    JsonNode hw = root.path("image_size_hw");
+    if (!hw.isArray() || hw.size() != 2 || !hw.get(0).isIntegralNumber() || !hw.get(1).isIntegralNumber()) {
+      throw new IllegalArgumentException("vit-pytorch ScalableViT takes no image size: the description needs image_size_hw [height, width], got " + hw);
+    }
+    return scalableVit(root.get("constructor_kwargs"), hw.get(0).asInt(), hw.get(1).asInt(), upstreamOrder(root));
+  }
+
+  /** Whether a fixture-style description selects vit-pytorch's ScalableViT block order (see the class comment). */
+  public static boolean upstreamOrder(JsonNode root) {
+    JsonNode order = root.get("block_order");
+    if (order != null && !order.isNull()) {
+      return switch (order.asText()) {
+        case "upstream" -> true;
+        case "paper" -> false;
+        default -> throw new IllegalArgumentException("block_order must be 'paper' or 'upstream', got " + order);
+      };
+    }
+    return root.path("case").asText("").endsWith(UPSTREAM_ORDER_SUFFIX);
+  }
+
+  /** vit-pytorch {@code ScalableViT(**kwargs)} for images of {@code height x width}. */
+  public static ReferenceModel scalableVit(JsonNode kwargs, int height, int width, boolean upstreamBlockOrder) {
+    Kwargs k = new Kwargs("vit-pytorch ScalableViT", kwargs);
+    JsonNode depthNode = kwargs.get("depth");
+    if (depthNode == null || !depthNode.isArray()) {
+      throw new IllegalArgumentException("vit-pytorch ScalableViT: argument 'depth' must be a tuple (one entry per stage), got " + depthNode);
+    }
+    List<Integer> depth = k.intList("depth", 1);
+    int stages = depth.size();
+    List<Integer> window = k.has("window_size") ? k.intList("window_size", stages) : Collections.nCopies(stages, null);
+    ScalableViTConfig c = new ScalableViTConfig(height, width, k.integer("channels", 3), k.integer("num_classes"),
+        k.integer("dim"), depth, k.intList("heads", stages),
+        optionalList(k, "ssa_dim_key", stages), optionalList(k, "ssa_dim_value", stages),
+        k.intList("reduction_factor", stages),
+        optionalList(k, "iwsa_dim_key", stages), optionalList(k, "iwsa_dim_value", stages),
+        new ArrayList<>(window), k.integer("ff_expansion_factor", 4), k.number("dropout", 0), 1e-5, upstreamBlockOrder);
+    k.finish();
+    return new ReferenceModel("scalable_vit", c, CheckpointSource.VIT_PYTORCH);
+  }
+
+  private static List<Integer> optionalList(Kwargs k, String key, int stages) {
+    return k.has(key) ? k.intList(key, stages) : List.of(32);
+  }
+}

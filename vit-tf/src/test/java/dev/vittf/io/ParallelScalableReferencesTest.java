@@ -1,0 +1,99 @@
+package dev.vittf.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vittf.Fixtures;
+import dev.vittf.core.HostTensor;
+import dev.vittf.models.ModelParameters;
+import dev.vittf.models.ParallelViTConfig;
+import dev.vittf.models.ScalableViTConfig;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Reference-model conversion and checkpoint tables of the Parallel ViT and ScalableViT families. */
+class ParallelScalableReferencesTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static ObjectNode fixture(String name) throws Exception {
+    return (ObjectNode) JSON.readTree(Fixtures.dir().resolve(name + ".json").toFile());
+  }
+
+  @Test
+  void blockOrderRule() throws Exception {
+    ObjectNode paper = fixture("scalable_vit");
+    ObjectNode upstream = fixture("scalable_vit_upstream_order");
+    assertFalse(((ScalableViTConfig) ReferenceModels.fromJson(paper).config()).upstreamBlockOrder());
+    assertTrue(((ScalableViTConfig) ReferenceModels.fromJson(upstream).config()).upstreamBlockOrder());
+    // an explicit block_order field wins over the case name
+    assertTrue(ParallelScalableReferences.upstreamOrder(paper.deepCopy().put("block_order", "upstream")));
+    assertFalse(ParallelScalableReferences.upstreamOrder(upstream.deepCopy().put("block_order", "paper")));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ParallelScalableReferences.upstreamOrder(paper.deepCopy().put("block_order", "sideways")));
+    assertTrue(e.getMessage().contains("block_order must be 'paper' or 'upstream'"), e.getMessage());
+  }
+
+  @Test
+  void scalableFixtureConfig() throws Exception {
+    ScalableViTConfig c = (ScalableViTConfig) ReferenceModels.fromJson(fixture("scalable_vit")).config();
+    assertEquals(ScalableViTConfig.tiny(), c);
+    ObjectNode noSize = fixture("scalable_vit");
+    noSize.remove("image_size_hw");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ReferenceModels.fromJson(noSize));
+    assertTrue(e.getMessage().contains("image_size_hw"), e.getMessage());
+    JsonNode kwargs = fixture("scalable_vit").get("constructor_kwargs");
+    assertThrows(IllegalArgumentException.class, () -> ReferenceModels.fromKwargs("scalable_vit", kwargs));
+    ObjectNode scalarDepth = fixture("scalable_vit");
+    ((ObjectNode) scalarDepth.get("constructor_kwargs")).put("depth", 2);
+    e = assertThrows(IllegalArgumentException.class, () -> ReferenceModels.fromJson(scalarDepth));
+    assertTrue(e.getMessage().contains("'depth' must be a tuple"), e.getMessage());
+    ObjectNode unknown = fixture("scalable_vit");
+    ((ObjectNode) unknown.get("constructor_kwargs")).put("window_shift", 2);
+    e = assertThrows(IllegalArgumentException.class, () -> ReferenceModels.fromJson(unknown));
+    assertTrue(e.getMessage().contains("unsupported arguments [window_shift]"), e.getMessage());
+  }
+
+  @Test
+  void parallelFixtureConfigs() throws Exception {
+    assertEquals(ParallelViTConfig.tiny(), ReferenceModels.fromJson(fixture("parallel_vit")).config());
+    // timm's defaults for vit_small_patch16_18x2_224 are our preset
+    assertEquals(ParallelViTConfig.small16x18x2(),
+        ReferenceModels.fromKwargs("timm_parallel_vit", JSON.readTree("{\"pretrained\": false}")).config());
+  }
+
+  /** A checkpoint with a missing and an unexpected tensor is refused, listing both. */
+  @Test
+  void strictLoading() throws Exception {
+    ScalableViTConfig c = ScalableViTConfig.tiny();
+    Map<String, HostTensor> raw = new LinkedHashMap<>(SafeTensors.read(Fixtures.dir().resolve("scalable_vit.safetensors")).tensors());
+    raw.remove("layers.0.0.layers.0.2.proj.weight");
+    raw.put("layers.1.0.norm.g", HostTensor.zeros(1, 32, 1, 1));
+    CheckpointMismatchException e = assertThrows(CheckpointMismatchException.class,
+        () -> Checkpoints.convert(raw, c, CheckpointSource.VIT_PYTORCH, ModelParameters.of(c)));
+    assertTrue(e.getMessage().contains("layers.0.0.layers.0.2.proj.weight"), e.getMessage());
+    assertTrue(e.getMessage().contains("layers.1.0.norm.g"), e.getMessage());
+    assertThrows(UnsupportedOperationException.class, () -> Checkpoints.mapping(c, CheckpointSource.TIMM));
+  }
+
+  /** Our names and TensorFlow layouts survive a round trip through the vit-pytorch layout. */
+  @Test
+  void mappingRoundTrip() throws Exception {
+    for (String name : new String[] {"scalable_vit", "parallel_vit", "timm_parallel_vit"}) {
+      ReferenceModels.ReferenceModel ref = ReferenceModels.fromJson(fixture(name));
+      Map<String, HostTensor> raw = SafeTensors.read(Fixtures.dir().resolve(name + ".safetensors")).tensors();
+      Map<String, HostTensor> ours = Checkpoints.read(Fixtures.dir().resolve(name + ".safetensors"), ref.config(), ref.source());
+      CheckpointMapping m = Checkpoints.mapping(ref.config(), ref.source());
+      assertEquals(raw.size(), m.entries().size(), name + ": every tensor is claimed by exactly one entry");
+      for (CheckpointMapping.Entry en : m.entries()) {
+        HostTensor back = en.conversion().invert(ours.get(en.ours()), raw.get(en.theirs()).shape());
+        assertEquals(0.0, back.maxAbsDiff(raw.get(en.theirs())), name + ": " + en.theirs());
+      }
+    }
+  }
+}
