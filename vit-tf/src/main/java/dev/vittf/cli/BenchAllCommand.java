@@ -187,9 +187,10 @@ public final class BenchAllCommand implements Callable<Integer> {
         .append("\"` (auto-clustering; the column `clusters` counts the XLA clusters that ran in a traced step).\n");
     md.append("- Columns: `graph` = building the graph (ops and variables); `init` = creating the session and running the "
         + "random initialisers; `first` = first run (grappler, oneDNN primitives, XLA compilation); `median` = steady-state "
-        + "latency per batch; `GFLOP/s` = analytic FLOPs (2 per multiply-add) / median; `peak` = the better median GFLOP/s of "
+        + "latency per batch; `GFLOP/s` = analytic FLOPs (2 per multiply-add) / median; `peak` = median over the timed runs of the better of "
         + "a 1024³ and a 2048³ float32 MatMul in TensorFlow (oneDNN), measured in the same JVM interleaved run by run with the "
-        + "model's timed runs (so both see the same load); `RSS` = peak resident memory of the child process.\n\n");
+        + "model's timed runs (so both see the same load); `% of peak` = median over the timed runs of the model's GFLOP/s over the peak of the "
+        + "matmul runs right after it (paired, so load changes cancel; close to GFLOP/s ÷ peak); `RSS` = peak resident memory of the child process.\n\n");
     md.append("| preset | arch | params | GFLOPs/img | batch | XLA | clusters | graph ms | init ms | first ms | median ms | images/s | GFLOP/s | peak GFLOP/s | % of peak | RSS MB |\n");
     md.append("|---|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Map<String, Object> r : rows) {
@@ -200,7 +201,7 @@ public final class BenchAllCommand implements Callable<Integer> {
           r.get("preset"), r.get("architecture"), (long) num(r, "parameters"), num(r, "flopsPerImage") / 1e9,
           (int) num(r, "batch"), Boolean.TRUE.equals(r.get("xla")) ? "on" : "off", (int) num(r, "xlaClusters"),
           num(r, "graphMs"), num(r, "initMs"), num(r, "firstMs"), num(r, "medianMs"), num(r, "imagesPerSecond"), gflops, peak,
-          100 * gflops / peak, num(r, "peakRssMb")));
+          100 * num(r, "fractionOfPeak"), num(r, "peakRssMb")));
     }
     if (!failures.isEmpty()) {
       md.append("\nFailed configurations: ").append(String.join(", ", failures)).append('\n');

@@ -106,19 +106,16 @@ public final class BenchCommand implements Callable<Integer> {
    * @param medianMs steady-state median latency per batch
    * @param imagesPerSecond steady-state throughput
    * @param gflops achieved GFLOP/s
-   * @param peakGflops the best median GFLOP/s of the interleaved peak matmuls (NaN without {@code --peak})
-   * @param peakSize the size {@code n} of the peak matmul that gave {@code peakGflops}
+   * @param peakGflops median over the timed iterations of the best interleaved peak matmul (NaN without {@code --peak})
+   * @param peakSize the peak matmul size {@code n} that was best most often
+   * @param fractionOfPeak median over the timed iterations of (model GFLOP/s / that iteration's peak)
    * @param peakRssMb peak resident set size of the process so far
    * @param tensorflow TensorFlow runtime version
    */
   public record Row(String preset, String architecture, long parameters, long flopsPerImage, int batch, boolean xla,
       int xlaClusters, int intraOp, int interOp, double graphMs, double initMs, double firstMs, double medianMs,
-      double imagesPerSecond, double gflops, double peakGflops, int peakSize, double peakRssMb, String tensorflow) {
-    /** Achieved GFLOP/s over the peak. */
-    public double fractionOfPeak() {
-      return gflops / peakGflops;
-    }
-  }
+      double imagesPerSecond, double gflops, double peakGflops, int peakSize, double fractionOfPeak, double peakRssMb,
+      String tensorflow) {}
 
   @Override
   public Integer call() throws Exception {
@@ -203,15 +200,26 @@ public final class BenchCommand implements Callable<Integer> {
             }
           }
           double median = median(ms);
-          double peakGflops = Double.NaN;
-          int peakN = 0;
-          for (int p = 0; p < pms.size(); p++) {
-            double gf = pms.get(p).flops() / (median(peakMs[p]) / 1000) / 1e9;
-            if (Double.isNaN(peakGflops) || gf > peakGflops) {
-              peakGflops = gf;
-              peakN = pms.get(p).size();
+          // Per iteration: the best peak matmul of that iteration, and the model's GFLOP/s over it (paired,
+          // so that load changes between iterations cancel); the fraction is the median of these ratios.
+          double flops = network.flopsPerImage() * (double) batch;
+          double[] peakPerIter = new double[iterations];
+          double[] ratio = new double[iterations];
+          int[] bestSize = new int[iterations];
+          for (int i = 0; i < iterations; i++) {
+            peakPerIter[i] = Double.NaN;
+            for (int p = 0; p < pms.size(); p++) {
+              double gf = pms.get(p).flops() / (peakMs[p][i] / 1000) / 1e9;
+              if (Double.isNaN(peakPerIter[i]) || gf > peakPerIter[i]) {
+                peakPerIter[i] = gf;
+                bestSize[i] = pms.get(p).size();
+              }
             }
+            ratio[i] = flops / (ms[i] / 1000) / 1e9 / peakPerIter[i];
           }
+          double peakGflops = pms.isEmpty() ? Double.NaN : median(peakPerIter);
+          double fraction = pms.isEmpty() ? Double.NaN : median(ratio);
+          int peakN = pms.isEmpty() ? 0 : mostFrequent(bestSize);
           Map<String, long[]> byType = new HashMap<>();
           Map<String, long[]> byNode = new HashMap<>();
           int clusters = trace(session, images, input, logits, byType, byNode);
@@ -222,10 +230,21 @@ public final class BenchCommand implements Callable<Integer> {
           double gflops = network.flopsPerImage() * (double) batch / (median / 1000) / 1e9;
           return new Row(preset, config.architecture(), store.parameterCount(), network.flopsPerImage(), batch, xlaEnabled(),
               clusters, proto.getIntraOpParallelismThreads(), proto.getInterOpParallelismThreads(), graphMs, initMs, firstMs,
-              median, ips, gflops, peakGflops, peakN, peakRssMb(), TensorFlow.version());
+              median, ips, gflops, peakGflops, peakN, fraction, peakRssMb(), TensorFlow.version());
         }
       }
     }
+  }
+
+  private static int mostFrequent(int[] values) {
+    Map<Integer, Integer> counts = new HashMap<>();
+    int best = values[0];
+    for (int v : values) {
+      if (counts.merge(v, 1, Integer::sum) > counts.getOrDefault(best, 0)) {
+        best = v;
+      }
+    }
+    return best;
   }
 
   private static double median(double[] values) {
