@@ -130,7 +130,7 @@ public final class BenchCommand implements Callable<Integer> {
     try {
       if (peak) {
         for (int n : peakSizes) {
-          pms.add(new PeakMatmul(n, proto));
+          pms.add(new PeakMatmul(n, null)); // TensorFlow defaults (all cores), whatever the model uses
         }
       }
       for (int b : batches) {
