@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vittf.io.ReferenceModels.ReferenceModel;
 import dev.vittf.models.CaiTConfig;
 import dev.vittf.models.DeepViTConfig;
-import dev.vittf.models.Pool;
 
 /**
  * Our configs for the reference DeepViT and CaiT models, from their constructors' keyword arguments

@@ -5,7 +5,6 @@ import dev.vittf.blocks.PatchEmbedding;
 import dev.vittf.io.ReferenceModels.ReferenceModel;
 import dev.vittf.models.NormPlacement;
 import dev.vittf.models.ParallelViTConfig;
-import dev.vittf.models.Pool;
 import dev.vittf.models.ScalableViTConfig;
 import java.util.ArrayList;
 import java.util.Collections;
