@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vittf.io.ReferenceModels.ReferenceModel;
 import dev.vittf.models.CaiTConfig;
 import dev.vittf.models.DeepViTConfig;
-import dev.vittf.models.Pool;
 
 /**
  * Our configs for the reference DeepViT and CaiT models, from their constructors' keyword arguments
@@ -17,26 +16,7 @@ final class DeepViTCaiTReferences {
   /** vit-pytorch {@code vit_pytorch.deepvit.DeepViT(**kwargs)} (square images: {@code image_size} is an int there). */
   static ReferenceModel deepvit(JsonNode kwargs) {
     Kwargs k = new Kwargs("vit-pytorch DeepViT", kwargs);
-    int image = k.integer("image_size");
-    int patch = k.integer("patch_size");
-    String pool = k.string("pool", "cls");
-    if (!pool.equals("cls") && !pool.equals("mean")) {
-      throw new IllegalArgumentException("vit-pytorch DeepViT: pool must be 'cls' or 'mean', got '" + pool + "'");
-    }
-    DeepViTConfig c = DeepViTConfig.builder()
-        .imageSize(image)
-        .patchSize(patch)
-        .numClasses(k.integer("num_classes"))
-        .dim(k.integer("dim"))
-        .depth(k.integer("depth"))
-        .heads(k.integer("heads"))
-        .mlpDim(k.integer("mlp_dim"))
-        .pool(pool.equals("cls") ? Pool.CLS : Pool.MEAN)
-        .channels(k.integer("channels", 3))
-        .dimHead(k.integer("dim_head", 64))
-        .dropout(k.number("dropout", 0))
-        .embDropout(k.number("emb_dropout", 0))
-        .build();
+    DeepViTConfig c = k.vitPytorchCommon(DeepViTConfig.builder(), false).pool(k.vitPytorchPool()).build();
     k.finish();
     return new ReferenceModel("deepvit", c, CheckpointSource.VIT_PYTORCH);
   }
@@ -47,18 +27,8 @@ final class DeepViTCaiTReferences {
    */
   static ReferenceModel cait(JsonNode kwargs) {
     Kwargs k = new Kwargs("vit-pytorch CaiT", kwargs);
-    CaiTConfig c = CaiTConfig.builder()
-        .imageSize(k.integer("image_size"))
-        .patchSize(k.integer("patch_size"))
-        .numClasses(k.integer("num_classes"))
-        .dim(k.integer("dim"))
-        .depth(k.integer("depth"))
+    CaiTConfig c = k.vitPytorchCommon(CaiTConfig.builder(), false)
         .clsDepth(k.integer("cls_depth"))
-        .heads(k.integer("heads"))
-        .mlpDim(k.integer("mlp_dim"))
-        .dimHead(k.integer("dim_head", 64))
-        .dropout(k.number("dropout", 0))
-        .embDropout(k.number("emb_dropout", 0))
         .layerDropout(k.number("layer_dropout", 0))
         .build();
     k.finish();

@@ -1,6 +1,8 @@
 package dev.vittf.io;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vittf.models.PatchModelBuilder;
+import dev.vittf.models.Pool;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -127,6 +129,49 @@ public final class Kwargs {
       throw new IllegalArgumentException(owner + ": argument '" + key + "' must hold ints, got " + e);
     }
     return e.asInt();
+  }
+
+  /**
+   * vit-pytorch's {@code pool} argument ({@code 'cls'} or {@code 'mean'}, default {@code 'cls'}).
+   *
+   * @throws IllegalArgumentException for any other value
+   */
+  public Pool vitPytorchPool() {
+    String pool = string("pool", "cls");
+    if (!pool.equals("cls") && !pool.equals("mean")) {
+      throw new IllegalArgumentException(owner + ": pool must be 'cls' or 'mean', got '" + pool + "'");
+    }
+    return pool.equals("cls") ? Pool.CLS : Pool.MEAN;
+  }
+
+  /**
+   * Reads the arguments every vit-pytorch ViT-family constructor shares ({@code image_size}, {@code
+   * patch_size}, {@code num_classes}, {@code dim}, {@code depth}, {@code heads}, {@code dim_head=64},
+   * {@code mlp_dim}, {@code channels=3}, {@code dropout=0}, {@code emb_dropout=0}) into {@code builder}.
+   *
+   * @param rectangular whether the upstream constructor accepts {@code (height, width)} pairs for the
+   *     image and patch sizes (vit.py, parallel_vit.py) or only ints (deepvit.py, cait.py)
+   */
+  public <B extends PatchModelBuilder<B>> B vitPytorchCommon(B builder, boolean rectangular) {
+    int[] image = rectangular ? pair("image_size") : square("image_size");
+    int[] patch = rectangular ? pair("patch_size") : square("patch_size");
+    return builder
+        .imageSize(image[0], image[1])
+        .patchSize(patch[0], patch[1])
+        .numClasses(integer("num_classes"))
+        .dim(integer("dim"))
+        .depth(integer("depth"))
+        .heads(integer("heads"))
+        .dimHead(integer("dim_head", 64))
+        .mlpDim(integer("mlp_dim"))
+        .channels(integer("channels", 3))
+        .dropout(number("dropout", 0))
+        .embDropout(number("emb_dropout", 0));
+  }
+
+  private int[] square(String key) {
+    int v = integer(key);
+    return new int[] {v, v};
   }
 
   /** Fails if any key was never read. */

@@ -5,7 +5,6 @@ import dev.vittf.blocks.PatchEmbedding;
 import dev.vittf.io.ReferenceModels.ReferenceModel;
 import dev.vittf.models.NormPlacement;
 import dev.vittf.models.ParallelViTConfig;
-import dev.vittf.models.Pool;
 import dev.vittf.models.ScalableViTConfig;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -33,31 +32,12 @@ public final class ParallelScalableReferences {
   /** vit-pytorch {@code vit_pytorch.parallel_vit.ViT(**kwargs)}. */
   public static ReferenceModel parallelVit(JsonNode kwargs) {
     Kwargs k = new Kwargs("vit-pytorch Parallel ViT", kwargs);
-    int[] image = k.pair("image_size");
-    int[] patch = k.pair("patch_size");
-    int dim = k.integer("dim");
-    int heads = k.integer("heads");
-    int dimHead = k.integer("dim_head", 64);
-    String pool = k.string("pool", "cls");
-    if (!pool.equals("cls") && !pool.equals("mean")) {
-      throw new IllegalArgumentException("vit-pytorch Parallel ViT: pool must be 'cls' or 'mean', got '" + pool + "'");
-    }
-    ParallelViTConfig c = ParallelViTConfig.builder()
-        .imageSize(image[0], image[1])
-        .patchSize(patch[0], patch[1])
-        .numClasses(k.integer("num_classes"))
-        .dim(dim)
-        .depth(k.integer("depth"))
-        .heads(heads)
-        .dimHead(dimHead)
-        .mlpDim(k.integer("mlp_dim"))
+    ParallelViTConfig c = k.vitPytorchCommon(ParallelViTConfig.builder(), true)
         .numParallelBranches(k.integer("num_parallel_branches", 2))
-        .channels(k.integer("channels", 3))
-        .pool(pool.equals("cls") ? Pool.CLS : Pool.MEAN)
-        .attentionOutputProjection(!(heads == 1 && dimHead == dim))
-        .dropout(k.number("dropout", 0))
-        .embDropout(k.number("emb_dropout", 0))
+        .pool(k.vitPytorchPool())
         .build();
+    // vit-pytorch drops the attention output projection when heads == 1 and dim_head == dim
+    c = c.toBuilder().attentionOutputProjection(!(c.heads() == 1 && c.dimHead() == c.dim())).build();
     k.finish();
     return new ReferenceModel("parallel_vit", c, CheckpointSource.VIT_PYTORCH);
   }

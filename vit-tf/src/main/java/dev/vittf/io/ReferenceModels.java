@@ -67,34 +67,16 @@ public final class ReferenceModels {
 
   /** vit-pytorch {@code vit_pytorch.vit.ViT(**kwargs)}. */
   static ViTConfig vitPytorchViT(Kwargs k) {
-    int[] image = k.pair("image_size");
-    int[] patch = k.pair("patch_size");
-    int dim = k.integer("dim");
-    int heads = k.integer("heads");
-    int dimHead = k.integer("dim_head", 64);
-    String pool = k.string("pool", "cls");
-    if (!pool.equals("cls") && !pool.equals("mean")) {
-      throw new IllegalArgumentException("vit-pytorch ViT: pool must be 'cls' or 'mean', got '" + pool + "'");
-    }
-    ViTConfig c = ViTConfig.builder()
-        .imageSize(image[0], image[1])
-        .patchSize(patch[0], patch[1])
-        .numClasses(k.integer("num_classes"))
-        .dim(dim)
-        .depth(k.integer("depth"))
-        .heads(heads)
-        .dimHead(dimHead)
-        .mlpDim(k.integer("mlp_dim"))
-        .channels(k.integer("channels", 3))
-        .pool(pool.equals("cls") ? Pool.CLS : Pool.MEAN)
+    Pool pool = k.vitPytorchPool();
+    ViTConfig c = k.vitPytorchCommon(ViTConfig.builder(), true)
+        .pool(pool)
         // current vit.py creates no class token at all for pool='mean'
-        .classToken(pool.equals("cls"))
+        .classToken(pool == Pool.CLS)
         .embedding(PatchEmbedding.Style.NORM_LINEAR_NORM)
-        .attentionOutputProjection(!(heads == 1 && dimHead == dim))
-        .dropout(k.number("dropout", 0))
-        .embDropout(k.number("emb_dropout", 0))
         .normEps(1e-5)
         .build();
+    // vit-pytorch drops the attention output projection when heads == 1 and dim_head == dim
+    c = c.toBuilder().attentionOutputProjection(!(c.heads() == 1 && c.dimHead() == c.dim())).build();
     k.finish();
     return c;
   }
