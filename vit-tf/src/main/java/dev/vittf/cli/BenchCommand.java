@@ -164,7 +164,7 @@ public final class BenchCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     try (Graph g = new Graph()) {
       // The same steps as VitModel.create, timed separately.
-      Ops tf = Ops.create(g);
+      Ops tf = dev.vittf.core.GraphOps.create(g); // scan-free sub-scopes: linear-time graph building
       GraphParameterStore store = new GraphParameterStore(g, 0);
       Placeholder<TFloat32> images = tf.withName("images").placeholder(TFloat32.class,
           Placeholder.shape(Shape.of(-1, config.imageHeight(), config.imageWidth(), config.channels())));

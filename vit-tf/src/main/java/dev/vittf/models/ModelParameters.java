@@ -18,7 +18,7 @@ public final class ModelParameters {
   /** Every parameter of the model described by {@code config}, in registration order. */
   public static List<ParameterSpec> of(ModelConfig config) {
     try (Graph g = new Graph()) {
-      Ops tf = Ops.create(g);
+      Ops tf = dev.vittf.core.GraphOps.create(g); // scan-free sub-scopes: linear-time graph building
       ShapeOnlyParameterStore store = new ShapeOnlyParameterStore(g);
       Placeholder<TFloat32> images =
           tf.placeholder(TFloat32.class,

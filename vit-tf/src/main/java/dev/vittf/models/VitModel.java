@@ -64,7 +64,7 @@ public final class VitModel implements AutoCloseable {
     Graph g = new Graph();
     Session s = null;
     try {
-      Ops tf = Ops.create(g);
+      Ops tf = dev.vittf.core.GraphOps.create(g); // scan-free sub-scopes: linear-time graph building
       this.store = new GraphParameterStore(g, options.seed());
       this.images =
           tf.withName(INPUT).placeholder(TFloat32.class,
