@@ -12,7 +12,6 @@ import dev.vittf.data.ImageDataset;
 import dev.vittf.data.Normalization;
 import dev.vittf.io.SafeTensors;
 import dev.vittf.models.ModelConfig;
-import dev.vittf.models.Network;
 import dev.vittf.models.VitModel;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -516,11 +515,6 @@ public final class Trainer implements AutoCloseable {
   /** The training graph (owned by this trainer). */
   public Graph graph() {
     return graph;
-  }
-
-  /** The name of the logits output of the training graph. */
-  public static String logitsName() {
-    return Network.LOGITS;
   }
 
   @Override
