@@ -51,7 +51,11 @@ public final class Idx {
     }
   }
 
-  /** Reads an IDX file of unsigned bytes (plain or gzip). */
+  /**
+   * Reads an IDX file of unsigned bytes (plain or gzip).
+   *
+   * @throws DataException if the file is missing, unreadable or malformed (the message names it)
+   */
   public static Array read(Path file) throws IOException {
     String where = file.toString();
     if (!Files.isRegularFile(file)) {
@@ -71,6 +75,10 @@ public final class Idx {
         }
         throw e;
       }
+    } catch (DataException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new DataException(where + ": unreadable (" + e + ")", e);
     }
   }
 

@@ -133,4 +133,17 @@ class BatchLoaderTest {
         () -> new BatchLoader(data(2, 1, 1, 1), 4, 0, true, true, Normalization.unit(1), Augmentation.NONE)).getMessage();
     assertTrue(m.contains("fewer than one batch of 4"), m);
   }
+
+  @Test
+  void invalidNormalizationAndAugmentation() {
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> new Augmentation(-1, false)).getMessage()
+        .contains("augmentation padding must be >= 0, got -1"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> new Normalization(new float[] {0}, new float[] {0})).getMessage()
+        .contains("std must be finite and > 0"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> new Normalization(new float[] {0, 0}, new float[] {1})).getMessage()
+        .contains("mean and std need one value per channel, got 2 and 1"));
+    assertTrue(assertThrows(IllegalArgumentException.class,
+        () -> new BatchLoader(data(4, 1, 1, 1), 2, 0, true, true, Normalization.unit(3), Augmentation.NONE)).getMessage()
+        .contains("normalisation has 3 channels, the data 1"));
+  }
 }
