@@ -25,7 +25,8 @@ public final class TrainingPlot {
   public static XYChart chart(String title, List<EpochRecord> history) {
     XYChart chart = new XYChartBuilder().width(900).height(520).title(title).xAxisTitle("epoch").yAxisTitle("training loss").build();
     Styler s = chart.getStyler();
-    s.setLegendPosition(Styler.LegendPosition.InsideNE);
+    s.setLegendPosition(Styler.LegendPosition.OutsideS);
+    s.setLegendLayout(Styler.LegendLayout.Horizontal);
     s.setChartBackgroundColor(Color.WHITE);
     s.setPlotBackgroundColor(Color.WHITE);
     chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
