@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "vit-tf 0.1.0",
     description = "Vision transformers as TensorFlow graphs.",
-    subcommands = {DemoCommand.class, ParityCommand.class, PresetsCommand.class, BenchCommand.class})
+    subcommands = {DemoCommand.class, ParityCommand.class, PresetsCommand.class, BenchCommand.class,
+        dev.vittf.train.TrainCli.class, dev.vittf.train.TrainBench.class})
 public final class Main implements Runnable {
 
   @Override
