@@ -26,9 +26,9 @@ public final class Main implements Runnable {
    * given or {@code TF_CPP_MIN_LOG_LEVEL} is set (see {@link NativeLogging}).
    */
   public static void main(String[] args) {
-    java.util.Optional<Integer> relaunched = NativeLogging.relaunchIfNeeded(args);
-    if (relaunched.isPresent()) {
-      System.exit(relaunched.get());
+    int child = NativeLogging.relaunchIfNeeded(Main.class, args, NativeLogging.quietEnv(args, System.getenv()));
+    if (child >= 0) {
+      System.exit(child);
     }
     System.exit(execute(NativeLogging.withoutVerbose(args)));
   }
