@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "vit-tf 0.1.0",
     description = "Vision transformers as TensorFlow graphs.",
-    subcommands = {DemoCommand.class, ParityCommand.class, PresetsCommand.class, BenchCommand.class, BenchAllCommand.class})
+    subcommands = {DemoCommand.class, ParityCommand.class, PresetsCommand.class, BenchCommand.class,
+        BenchAllCommand.class, dev.vittf.train.TrainCli.class, dev.vittf.train.TrainBench.class})
 public final class Main implements Runnable {
   /** JavaCPP's physical-memory limit property (see {@link #main}). */
   static final String JAVACPP_MAX_PHYSICAL_BYTES = "org.bytedeco.javacpp.maxPhysicalBytes";
@@ -33,9 +34,9 @@ public final class Main implements Runnable {
     if (System.getProperty(JAVACPP_MAX_PHYSICAL_BYTES) == null) {
       System.setProperty(JAVACPP_MAX_PHYSICAL_BYTES, "0");
     }
-    java.util.Optional<Integer> relaunched = NativeLogging.relaunchIfNeeded(args);
-    if (relaunched.isPresent()) {
-      System.exit(relaunched.get());
+    int child = NativeLogging.relaunchIfNeeded(Main.class, args, NativeLogging.quietEnv(args, System.getenv()));
+    if (child >= 0) {
+      System.exit(child);
     }
     System.exit(execute(NativeLogging.withoutVerbose(args)));
   }

@@ -17,6 +17,7 @@ public final class Presets {
     // ViT (Dosovitskiy et al. 2021, Table 1; DeiT Table 1 for Ti and S).
     PRESETS.put("vit-seed", ViTConfig::seed);
     PRESETS.put("vit-tiny", ViTConfig::tiny);
+    PRESETS.put("vit-fmnist", ViTConfig::fashionMnist);
     PRESETS.put("vit-ti16", ViTConfig::vitTiny16);
     PRESETS.put("vit-s16", ViTConfig::vitSmall16);
     PRESETS.put("vit-b16", ViTConfig::vitBase16);

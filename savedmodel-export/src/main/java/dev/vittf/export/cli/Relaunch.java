@@ -1,18 +1,11 @@
 package dev.vittf.export.cli;
 
+import dev.vittf.cli.NativeLogging;
 import dev.vittf.export.ServingModel;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * TensorFlow reads {@code TF_CPP_MIN_LOG_LEVEL} and {@code TF_XLA_FLAGS} once, when its native library
@@ -30,12 +23,8 @@ import java.util.regex.Pattern;
  * {@code VITTF_NO_RELAUNCH=1}, to run in one JVM.
  */
 final class Relaunch {
-  static final String MARKER = "VITTF_RELAUNCHED";
-  static final String DISABLE = "VITTF_NO_RELAUNCH";
-  private static final Pattern NOISE = Pattern.compile(
-      "^(WARNING: All log messages before absl::InitializeLog\\(\\) is called are written to STDERR"
-          + "|[IW]\\d{4} [\\d:.]+\\s+\\d+ \\S+:\\d+\\] .*"
-          + "|\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d+: [IW] .*)$");
+  static final String MARKER = NativeLogging.MARKER;
+  static final String DISABLE = NativeLogging.DISABLE;
 
   private Relaunch() {}
 
@@ -65,8 +54,8 @@ final class Relaunch {
     if (!loadsTensorFlow(args)) {
       return add;
     }
-    if (!env.containsKey("TF_CPP_MIN_LOG_LEVEL") && !verbose(args)) {
-      add.put("TF_CPP_MIN_LOG_LEVEL", "2");
+    if (!env.containsKey(NativeLogging.LOG_LEVEL) && !verbose(args)) {
+      add.put(NativeLogging.LOG_LEVEL, "2");
     }
     String flags = env.getOrDefault(ServingModel.XLA_FLAGS_ENV, "").trim();
     if (needsCpuJit(args) && !List.of(flags.split("\\s+")).contains(ServingModel.CPU_GLOBAL_JIT_FLAG)) {
@@ -76,52 +65,11 @@ final class Relaunch {
   }
 
   /**
-   * Relaunches if needed.
+   * Relaunches if needed (see {@link NativeLogging}).
    *
    * @return the child's exit code, or -1 if this JVM should run the command itself
    */
   static int ifNeeded(String[] args) {
-    Map<String, String> env = System.getenv();
-    if (env.containsKey(MARKER) || env.containsKey(DISABLE)) {
-      return -1;
-    }
-    Map<String, String> add = missingEnv(args, env);
-    if (add.isEmpty()) {
-      return -1;
-    }
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(VitTfExport.class.getName());
-    cmd.addAll(Arrays.asList(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.INHERIT)
-        .redirectOutput(ProcessBuilder.Redirect.INHERIT);
-    pb.environment().putAll(add);
-    pb.environment().put(MARKER, "1");
-    boolean filter = !verbose(args);
-    if (!filter) {
-      pb.redirectError(ProcessBuilder.Redirect.INHERIT);
-    }
-    try {
-      Process p = pb.start();
-      if (filter) {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
-          String line;
-          while ((line = r.readLine()) != null) {
-            if (!NOISE.matcher(line).matches()) {
-              System.err.println(line);
-            }
-          }
-        }
-      }
-      return p.waitFor();
-    } catch (IOException e) {
-      return -1; // cannot relaunch: run here, louder
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return VitTfExport.EXIT_FAILED;
-    }
+    return NativeLogging.relaunchIfNeeded(VitTfExport.class, args, missingEnv(args, System.getenv()));
   }
 }

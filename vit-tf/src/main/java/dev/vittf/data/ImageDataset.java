@@ -1,0 +1,181 @@
+package dev.vittf.data;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * An in-memory labelled image dataset: {@code size} images of {@code height × width × channels} 8-bit
+ * pixels (NHWC, row-major, unsigned bytes) and one integer label per image in {@code [0,
+ * numClasses)}. Immutable (the arrays are never handed out). Validated on construction: non-empty,
+ * pixel count matching the shape, every label in range.
+ */
+public final class ImageDataset {
+  private final int height;
+  private final int width;
+  private final int channels;
+  private final byte[] pixels;
+  private final int[] labels;
+  private final List<String> classNames;
+
+  private ImageDataset(int height, int width, int channels, byte[] pixels, int[] labels, List<String> classNames) {
+    this.height = height;
+    this.width = width;
+    this.channels = channels;
+    this.pixels = pixels;
+    this.labels = labels;
+    this.classNames = classNames;
+  }
+
+  /**
+   * Creates a dataset (copying nothing: the caller must not modify the arrays afterwards).
+   *
+   * @param classNames one name per class; its size is the number of classes
+   * @throws DataException if the dataset is empty, the pixel count does not match, or a label is out
+   *     of range
+   */
+  public static ImageDataset of(int height, int width, int channels, byte[] pixels, int[] labels, List<String> classNames) {
+    if (height <= 0 || width <= 0 || channels <= 0) {
+      throw new DataException("image size must be positive, got " + height + "x" + width + "x" + channels);
+    }
+    if (labels.length == 0) {
+      throw new DataException("empty dataset: no images");
+    }
+    if (classNames.isEmpty()) {
+      throw new DataException("a dataset needs at least one class");
+    }
+    long expected = (long) labels.length * height * width * channels;
+    if (pixels.length != expected) {
+      throw new DataException(
+          labels.length + " images of " + height + "x" + width + "x" + channels + " need " + expected
+              + " pixel values, got " + pixels.length);
+    }
+    checkLabels(labels, classNames.size(), "dataset");
+    return new ImageDataset(height, width, channels, pixels, labels, List.copyOf(classNames));
+  }
+
+  /** Like {@link #of} with classes named {@code "0"}, {@code "1"}, ... */
+  public static ImageDataset of(int height, int width, int channels, byte[] pixels, int[] labels, int numClasses) {
+    return of(height, width, channels, pixels, labels, defaultClassNames(numClasses));
+  }
+
+  /** Class names {@code "0"} .. {@code n-1}. */
+  public static List<String> defaultClassNames(int n) {
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      names.add(String.valueOf(i));
+    }
+    return names;
+  }
+
+  /**
+   * Checks that every label is in {@code [0, numClasses)}.
+   *
+   * @throws DataException naming the first offending sample, its label and how many labels are bad
+   */
+  public static void checkLabels(int[] labels, int numClasses, String what) {
+    int bad = 0;
+    int first = -1;
+    for (int i = 0; i < labels.length; i++) {
+      if (labels[i] < 0 || labels[i] >= numClasses) {
+        if (first < 0) {
+          first = i;
+        }
+        bad++;
+      }
+    }
+    if (bad > 0) {
+      throw new DataException(
+          what + ": label " + labels[first] + " of sample " + first + " is outside the class range [0, "
+              + numClasses + ")" + (bad > 1 ? " (" + bad + " labels out of range)" : ""));
+    }
+  }
+
+  /** Number of images. */
+  public int size() {
+    return labels.length;
+  }
+
+  /** Image height. */
+  public int height() {
+    return height;
+  }
+
+  /** Image width. */
+  public int width() {
+    return width;
+  }
+
+  /** Image channels. */
+  public int channels() {
+    return channels;
+  }
+
+  /** Number of classes. */
+  public int numClasses() {
+    return classNames.size();
+  }
+
+  /** Class names, indexed by label. */
+  public List<String> classNames() {
+    return classNames;
+  }
+
+  /** Values per image ({@code height * width * channels}). */
+  public int imageSize() {
+    return height * width * channels;
+  }
+
+  /** Label of image {@code i}. */
+  public int label(int i) {
+    return labels[i];
+  }
+
+  /** A copy of every label. */
+  public int[] labels() {
+    return labels.clone();
+  }
+
+  /** Unsigned pixel value {@code (0..255)} of image {@code i} at flat NHWC offset {@code offset}. */
+  public int pixel(int i, int offset) {
+    return pixels[i * imageSize() + offset] & 0xff;
+  }
+
+  /** Copies image {@code i}'s raw bytes into {@code dst} at {@code dstOffset}. */
+  public void copyImage(int i, byte[] dst, int dstOffset) {
+    System.arraycopy(pixels, i * imageSize(), dst, dstOffset, imageSize());
+  }
+
+  /** The first {@code n} images (or all if there are fewer). */
+  public ImageDataset head(int n) {
+    int k = Math.min(n, size());
+    return new ImageDataset(height, width, channels, Arrays.copyOf(pixels, k * imageSize()),
+        Arrays.copyOf(labels, k), classNames);
+  }
+
+  /**
+   * This dataset at another image size and channel count: bilinear resizing (align-corners=false,
+   * like PyTorch's {@code interpolate} without antialiasing) and channel adaptation (grey to RGB by
+   * replication, RGB to grey by ITU-R 601 luma). Returns {@code this} if nothing changes.
+   */
+  public ImageDataset resized(int newHeight, int newWidth, int newChannels) {
+    if (newHeight == height && newWidth == width && newChannels == channels) {
+      return this;
+    }
+    int n = size();
+    int out = newHeight * newWidth * newChannels;
+    byte[] dst = new byte[Math.multiplyExact(n, out)];
+    byte[] one = new byte[imageSize()];
+    for (int i = 0; i < n; i++) {
+      copyImage(i, one, 0);
+      byte[] r = Images.adaptChannels(Images.resizeBilinear(one, height, width, channels, newHeight, newWidth), channels, newChannels);
+      System.arraycopy(r, 0, dst, i * out, out);
+    }
+    return new ImageDataset(newHeight, newWidth, newChannels, dst, labels, classNames);
+  }
+
+  @Override
+  public String toString() {
+    return size() + " images " + height + "x" + width + "x" + channels + ", " + numClasses() + " classes";
+  }
+}

@@ -1,0 +1,169 @@
+package dev.vittf.train;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vittf.data.BatchLoader;
+import dev.vittf.data.ImageDataset;
+import dev.vittf.data.Normalization;
+import dev.vittf.models.ModelConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The training loop: epochs of {@link Trainer#step} over a shuffled {@link BatchLoader}, evaluation
+ * on the test set after every epoch, and after every epoch, atomically, in the output directory:
+ *
+ * <ul>
+ *   <li>{@value #CHECKPOINT}: the full training state (weights, AdamW moments, step, seed, history,
+ *       normalisation), from which {@code resume} continues exactly where it stopped;
+ *   <li>{@value #WEIGHTS}: the model weights only, loadable into an inference {@code VitModel} with
+ *       {@code Checkpoints.load(model, file, CheckpointSource.NATIVE)};
+ *   <li>{@value #METRICS}: one CSV line per epoch; {@value #PLOT}: training loss and test accuracy per
+ *       epoch.
+ * </ul>
+ *
+ * A non-finite loss stops training with a {@link NonFiniteLossException} naming the step and the last
+ * good checkpoint, which is left untouched.
+ */
+public final class Fit {
+  /** File name of the training checkpoint. */
+  public static final String CHECKPOINT = "checkpoint.safetensors";
+  /** File name of the exported model weights. */
+  public static final String WEIGHTS = "model.safetensors";
+  /** File name of the per-epoch metrics. */
+  public static final String METRICS = "metrics.csv";
+  /** File name of the learning-curve plot. */
+  public static final String PLOT = "curves.png";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Callbacks for progress reporting. All methods are optional. */
+  public interface Listener {
+    /** Before the first step. */
+    default void started(long totalSteps, long startStep, int stepsPerEpoch, int batchSize) {}
+
+    /** After every step. */
+    default void stepped(Trainer.StepResult result, int epoch) {}
+
+    /** After every epoch's evaluation and checkpoint. */
+    default void epochEnded(EpochRecord record) {}
+  }
+
+  /**
+   * Outcome of a run.
+   *
+   * @param history every epoch so far (including those before a resume)
+   * @param outputDir where the files were written
+   * @param trainSeconds wall-clock training time of this process (excluding evaluation)
+   * @param parameterCount number of trained scalars
+   */
+  public record Result(List<EpochRecord> history, Path outputDir, double trainSeconds, long parameterCount) {
+    /** The last epoch. */
+    public EpochRecord last() {
+      return history.get(history.size() - 1);
+    }
+  }
+
+  private Fit() {}
+
+  /**
+   * Trains {@code model} on {@code trainData}, evaluating on {@code testData} after every epoch.
+   *
+   * @param resume continue from {@code outputDir/checkpoint.safetensors} if it exists
+   * @throws dev.vittf.data.DataException if the data does not fit the model
+   * @throws NonFiniteLossException if the loss becomes NaN or infinite
+   */
+  public static Result run(ModelConfig model, TrainConfig train, ImageDataset trainData, ImageDataset testData,
+      Path outputDir, boolean resume, Listener listener) throws IOException {
+    Trainer.checkCompatible(trainData, model, "training data");
+    Trainer.checkCompatible(testData, model, "test data");
+    Files.createDirectories(outputDir);
+    Path checkpoint = outputDir.resolve(CHECKPOINT);
+    Normalization norm = Normalization.of(trainData);
+    int perEpoch = trainData.size() / train.batchSize();
+    if (perEpoch == 0) {
+      throw new dev.vittf.data.DataException("training data has " + trainData.size() + " images, fewer than one batch of " + train.batchSize());
+    }
+    long totalSteps = (long) train.epochs() * perEpoch;
+    List<EpochRecord> history = new ArrayList<>();
+    double trainSeconds = 0;
+    try (Trainer trainer = Trainer.create(model, train, totalSteps)) {
+      if (resume && Files.exists(checkpoint)) {
+        Map<String, String> meta = trainer.restore(checkpoint);
+        history.addAll(parseHistory(meta.getOrDefault("history", "[]")));
+      }
+      BatchLoader loader = new BatchLoader(trainData, train.batchSize(), trainer.seed(), true, true, norm, train.augmentation());
+      listener.started(totalSteps, trainer.globalStep(), perEpoch, train.batchSize());
+      long lastGoodStep = Files.exists(checkpoint) ? trainer.globalStep() : -1;
+      while (trainer.globalStep() < totalSteps) {
+        int epoch = (int) (trainer.globalStep() / perEpoch);
+        int first = (int) (trainer.globalStep() % perEpoch);
+        double lossSum = 0;
+        long t0 = System.nanoTime();
+        for (int i = first; i < perEpoch; i++) {
+          Trainer.StepResult r;
+          try {
+            r = trainer.step(loader.batch(epoch, i));
+          } catch (NonFiniteLossException e) {
+            throw new NonFiniteLossException(e.step(), e.loss(), "training stopped (epoch " + (epoch + 1) + ", batch " + (i + 1)
+                + " of " + perEpoch + "); " + (lastGoodStep >= 0
+                    ? "the last good checkpoint is " + checkpoint + " (step " + lastGoodStep + ")"
+                    : "no checkpoint was written yet")
+                + "; lower the learning rate or clip gradients");
+          }
+          lossSum += r.loss();
+          listener.stepped(r, epoch);
+        }
+        double secs = (System.nanoTime() - t0) / 1e9;
+        trainSeconds += secs;
+        int steps = perEpoch - first;
+        long e0 = System.nanoTime();
+        Trainer.Evaluation ev = trainer.evaluate(testData, norm, Math.max(train.batchSize(), 256));
+        double evalSecs = (System.nanoTime() - e0) / 1e9;
+        EpochRecord rec = new EpochRecord(epoch + 1, trainer.globalStep(), lossSum / steps, ev.accuracy(), ev.loss(), secs, evalSecs,
+            steps * (double) train.batchSize() / secs);
+        history.add(rec);
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("history", JSON.writeValueAsString(history));
+        meta.put("normalization_mean", Arrays.toString(norm.mean()));
+        meta.put("normalization_std", Arrays.toString(norm.std()));
+        trainer.save(checkpoint, meta);
+        lastGoodStep = trainer.globalStep();
+        trainer.exportWeights(outputDir.resolve(WEIGHTS));
+        writeMetrics(outputDir.resolve(METRICS), history);
+        TrainingPlot.write(outputDir.resolve(PLOT), model.architecture() + " training", history);
+        listener.epochEnded(rec);
+      }
+      return new Result(List.copyOf(history), outputDir, trainSeconds, trainer.parameterCount());
+    }
+  }
+
+  static List<EpochRecord> parseHistory(String json) throws JsonProcessingException {
+    return JSON.readValue(json, new TypeReference<List<EpochRecord>>() {});
+  }
+
+  private static void writeMetrics(Path file, List<EpochRecord> history) throws IOException {
+    StringBuilder s = new StringBuilder("epoch,step,train_loss,test_accuracy,test_loss,train_seconds,eval_seconds,images_per_second\n");
+    for (EpochRecord e : history) {
+      s.append(String.format(Locale.ROOT, "%d,%d,%.6f,%.6f,%.6f,%.3f,%.3f,%.1f%n", e.epoch(), e.step(), e.trainLoss(),
+          e.testAccuracy(), e.testLoss(), e.trainSeconds(), e.evalSeconds(), e.imagesPerSecond()));
+    }
+    Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".tmp");
+    try {
+      Files.writeString(tmp, s, StandardCharsets.UTF_8);
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+}
