@@ -133,7 +133,7 @@ public final class BenchAllCommand implements Callable<Integer> {
         "--warmup", String.valueOf(warmup), "--intra-op-threads", String.valueOf(intraOp), "--inter-op-threads",
         String.valueOf(interOp), "--json"));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.environment().putIfAbsent("TF_CPP_MIN_LOG_LEVEL", "2");
+    pb.environment().putIfAbsent(NativeLogging.LOG_LEVEL, "2");
     if (xla) {
       pb.environment().put("TF_XLA_FLAGS", BenchCommand.XLA_FLAGS);
     } else {
