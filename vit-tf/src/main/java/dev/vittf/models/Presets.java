@@ -18,6 +18,7 @@ public final class Presets {
     PRESETS.put("vit-seed", ViTConfig::seed);
     PRESETS.put("vit-tiny", ViTConfig::tiny);
     PRESETS.put("vit-fmnist", ViTConfig::fashionMnist);
+    PRESETS.put("vit-fmnist-96", ViTConfig::fashionMnist96);
     PRESETS.put("vit-ti16", ViTConfig::vitTiny16);
     PRESETS.put("vit-s16", ViTConfig::vitSmall16);
     PRESETS.put("vit-b16", ViTConfig::vitBase16);

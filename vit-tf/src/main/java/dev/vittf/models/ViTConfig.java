@@ -176,6 +176,17 @@ public record ViTConfig(
         .mlpDim(128).pool(Pool.MEAN).classToken(false).build();
   }
 
+  /**
+   * The wider Fashion-MNIST ViT that met the training acceptance target (90.02% test accuracy after 18
+   * epochs, 754 s of training on 2 cores; see docs/training.md): {@link #fashionMnist()} with dim 96,
+   * 4 heads of 24 and MLP 192; 305,706 parameters. Equal to vit-pytorch's {@code ViT(image_size=28,
+   * patch_size=4, num_classes=10, dim=96, depth=4, heads=4, dim_head=24, mlp_dim=192, channels=1,
+   * pool='mean')}.
+   */
+  public static ViTConfig fashionMnist96() {
+    return fashionMnist().toBuilder().dim(96).dimHead(24).mlpDim(192).build();
+  }
+
   /** ViT-Ti/16 at 224 (DeiT-Ti, Touvron et al. 2021 Table 1): dim 192, depth 12, 3 heads; 5.7M parameters. */
   public static ViTConfig vitTiny16() {
     return timmStyle(192, 12, 3);

@@ -24,4 +24,14 @@ class FashionMnistPresetTest {
     // = 3,825,920; 4 blocks + patch projection 49*16*64*2 + head 64*10*2
     assertEquals(4 * 3_825_920L + 100_352 + 1_280, preset.network().flopsPerImage());
   }
+
+  @Test
+  void widerPresetEqualsItsDocumentedVitPytorchConfig() throws Exception {
+    ModelConfig reference = ReferenceModels.fromJson(new ObjectMapper().readTree(
+        "{\"family\": \"vit\", \"constructor_kwargs\": {\"image_size\": 28, \"patch_size\": 4, \"num_classes\": 10,"
+            + " \"dim\": 96, \"depth\": 4, \"heads\": 4, \"dim_head\": 24, \"mlp_dim\": 192, \"channels\": 1, \"pool\": \"mean\"}}"))
+        .config();
+    assertEquals(reference, Presets.get("vit-fmnist-96"));
+    assertEquals(305_706, ModelParameters.count(reference));
+  }
 }
