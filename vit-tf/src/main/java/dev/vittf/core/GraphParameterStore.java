@@ -104,18 +104,28 @@ public final class GraphParameterStore extends ParameterStore {
       throw new IllegalArgumentException("cannot assign weights: " + String.join("; ", problems));
     }
     ensureLoadOps();
+    runAssign(session, values, loadFeeds, loadOps);
+  }
+
+  /**
+   * Feeds each value to its placeholder and runs the matching assign ops, in one session run; the
+   * native tensors are closed afterwards. Shared with the trainer's optimizer-state I/O.
+   */
+  public static void runAssign(Session session, Map<String, HostTensor> values,
+      Map<String, Output<TFloat32>> feeds, Map<String, GraphOperation> assigns) {
+    if (values.isEmpty()) {
+      return;
+    }
     List<TFloat32> tensors = new ArrayList<>();
     try {
       Session.Runner runner = session.runner();
       for (Map.Entry<String, HostTensor> e : values.entrySet()) {
         TFloat32 t = e.getValue().toTensor();
         tensors.add(t);
-        runner.feed(loadFeeds.get(e.getKey()), t);
-        runner.addTarget(loadOps.get(e.getKey()));
+        runner.feed(feeds.get(e.getKey()), t);
+        runner.addTarget(assigns.get(e.getKey()));
       }
-      if (!values.isEmpty()) {
-        runner.run().close();
-      }
+      runner.run().close();
     } finally {
       tensors.forEach(TFloat32::close);
     }
@@ -123,6 +133,11 @@ public final class GraphParameterStore extends ParameterStore {
 
   /** Reads the current value of every parameter, in registration order. */
   public Map<String, HostTensor> read(Session session) {
+    return readAll(session, variables);
+  }
+
+  /** Fetches the given float variables in one session run, by name, in map order. */
+  public static Map<String, HostTensor> readAll(Session session, Map<String, Output<TFloat32>> variables) {
     Map<String, HostTensor> out = new LinkedHashMap<>();
     List<String> names = new ArrayList<>(variables.keySet());
     if (names.isEmpty()) {

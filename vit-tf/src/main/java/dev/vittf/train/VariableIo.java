@@ -1,14 +1,12 @@
 package dev.vittf.train;
 
+import dev.vittf.core.GraphParameterStore;
 import dev.vittf.core.HostTensor;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Output;
-import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
@@ -34,19 +32,7 @@ final class VariableIo {
   }
 
   Map<String, HostTensor> read(Session session) {
-    Map<String, HostTensor> out = new LinkedHashMap<>();
-    List<String> names = new ArrayList<>(variables.keySet());
-    if (names.isEmpty()) {
-      return out;
-    }
-    Session.Runner runner = session.runner();
-    names.forEach(n -> runner.fetch(variables.get(n)));
-    try (Result r = runner.run()) {
-      for (int i = 0; i < names.size(); i++) {
-        out.put(names.get(i), HostTensor.of((TFloat32) r.get(i)));
-      }
-    }
-    return out;
+    return GraphParameterStore.readAll(session, variables);
   }
 
   /** Assigns the given values; the names and shapes must already be checked. */
@@ -55,19 +41,7 @@ final class VariableIo {
       return;
     }
     ensureAssignOps();
-    List<TFloat32> tensors = new ArrayList<>();
-    try {
-      Session.Runner runner = session.runner();
-      for (Map.Entry<String, HostTensor> e : values.entrySet()) {
-        TFloat32 t = e.getValue().toTensor();
-        tensors.add(t);
-        runner.feed(feeds.get(e.getKey()), t);
-        runner.addTarget(assigns.get(e.getKey()));
-      }
-      runner.run().close();
-    } finally {
-      tensors.forEach(TFloat32::close);
-    }
+    GraphParameterStore.runAssign(session, values, feeds, assigns);
   }
 
   private synchronized void ensureAssignOps() {
