@@ -9,11 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vittf.arch.cait.CaiTConfig;
-import dev.vittf.arch.deepvit.DeepViTConfig;
-import dev.vittf.arch.parallelvit.ParallelViTConfig;
-import dev.vittf.arch.scalablevit.ScalableViTConfig;
-import dev.vittf.arch.vit.ViTConfig;
+import dev.vittf.arch.Architectures;
 import dev.vittf.core.InvalidConfigException;
 import java.io.IOException;
 import java.lang.reflect.Constructor;
@@ -25,7 +21,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -41,24 +36,14 @@ import java.util.Map;
  * a document can start from a preset and override some fields: {@code {"preset": "vit-tiny",
  * "numClasses": 100}} (an {@code architecture} given alongside must match the preset's).
  *
- * <p>Configs must be records implementing {@link ModelConfig}; each architecture is registered once
- * in {@link #REGISTRY}.
+ * <p>Configs must be records implementing {@link ModelConfig}; the architecture names and their record
+ * types come from the descriptors in {@link Architectures}.
  */
 public final class ConfigJson {
   /** Name of the discriminator field. */
   public static final String ARCHITECTURE = "architecture";
   /** Name of the optional field naming a preset to start from. */
   public static final String PRESET = "preset";
-
-  private static final Map<String, Class<? extends ModelConfig>> REGISTRY = new LinkedHashMap<>();
-
-  static {
-    REGISTRY.put("vit", ViTConfig.class);
-    REGISTRY.put("deepvit", DeepViTConfig.class);
-    REGISTRY.put("cait", CaiTConfig.class);
-    REGISTRY.put("parallel_vit", ParallelViTConfig.class);
-    REGISTRY.put("scalable_vit", ScalableViTConfig.class);
-  }
 
   private static final ObjectMapper JSON =
       JsonMapper.builder()
@@ -74,7 +59,7 @@ public final class ConfigJson {
 
   /** Registered architecture names, in registration order. */
   public static List<String> architectures() {
-    return List.copyOf(REGISTRY.keySet());
+    return Architectures.names();
   }
 
   /**
@@ -83,12 +68,8 @@ public final class ConfigJson {
    * @throws ConfigJsonException naming the known architectures if there is none
    */
   public static Class<? extends ModelConfig> configType(String architecture) {
-    Class<? extends ModelConfig> type = REGISTRY.get(architecture);
-    if (type == null) {
-      throw new ConfigJsonException(
-          "unknown architecture '" + architecture + "'; known: " + String.join(", ", REGISTRY.keySet()));
-    }
-    return type;
+    return Architectures.find(architecture).orElseThrow(() -> new ConfigJsonException(
+        "unknown architecture '" + architecture + "'; known: " + String.join(", ", Architectures.names()))).configType();
   }
 
   /** The JSON tree of a config: the discriminator first, then the record components in order. */
@@ -193,7 +174,7 @@ public final class ConfigJson {
       return override(base, fields);
     }
     if (arch == null) {
-      throw new ConfigJsonException("missing field '" + ARCHITECTURE + "' (one of " + String.join(", ", REGISTRY.keySet())
+      throw new ConfigJsonException("missing field '" + ARCHITECTURE + "' (one of " + String.join(", ", Architectures.names())
           + "), or '" + PRESET + "' to start from a preset");
     }
     return build(configType(arch.asText()), arch.asText(), fields, false);

@@ -126,11 +126,6 @@ public record CaiTConfig(
     c.throwIfInvalid();
   }
 
-  @Override
-  public String architecture() {
-    return "cait";
-  }
-
   /** Number of patch tokens. */
   public int numPatches() {
     return (imageHeight / patchHeight) * (imageWidth / patchWidth);

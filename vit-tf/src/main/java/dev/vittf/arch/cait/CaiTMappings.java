@@ -27,7 +27,7 @@ public final class CaiTMappings {
   private CaiTMappings() {}
 
   /** vit-pytorch {@code CaiT}; the config must use the vit-pytorch formulation ({@link CaiTConfig#builder()} defaults). */
-  public static CheckpointMapping caitPytorch(CaiTConfig c) {
+  public static CheckpointMapping vitPytorch(CaiTConfig c) {
     List<String> wrong = new ArrayList<>();
     expect(wrong, "embedding", c.embedding(), PatchEmbedding.Style.NORM_LINEAR_NORM);
     expect(wrong, "patchQkvLayout", c.patchQkvLayout(), QkvLayout.Q_KV);
@@ -67,7 +67,7 @@ public final class CaiTMappings {
   }
 
   /** timm {@code Cait}; the config must use the timm formulation ({@link CaiTConfig.Builder#timmStyle()}). */
-  public static CheckpointMapping caitTimm(CaiTConfig c) {
+  public static CheckpointMapping timm(CaiTConfig c) {
     List<String> wrong = new ArrayList<>();
     expect(wrong, "embedding", c.embedding(), PatchEmbedding.Style.CONV);
     expect(wrong, "patchQkvLayout", c.patchQkvLayout(), QkvLayout.FUSED);

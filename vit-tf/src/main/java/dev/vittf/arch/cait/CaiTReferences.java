@@ -17,14 +17,14 @@ public final class CaiTReferences {
    * vit-pytorch {@code vit_pytorch.cait.CaiT(**kwargs)}. {@code layer_dropout} becomes our stochastic
    * depth (training only, rescaled), not vit-pytorch's always-on unscaled layer dropping.
    */
-  public static ReferenceModel cait(JsonNode kwargs) {
+  public static CaiTConfig vitPytorch(JsonNode kwargs) {
     Kwargs k = new Kwargs("vit-pytorch CaiT", kwargs);
     CaiTConfig c = k.vitPytorchCommon(CaiTConfig.builder(), false)
         .clsDepth(k.integer("cls_depth"))
         .layerDropout(k.number("layer_dropout", 0))
         .build();
     k.finish();
-    return new ReferenceModel("cait", c, CheckpointSource.VIT_PYTORCH);
+    return c;
   }
 
   /**
@@ -33,7 +33,7 @@ public final class CaiTReferences {
    * {@code num_heads}); the rest defaults as in timm's {@code Cait}, except {@code init_values}, which
    * defaults to the paper's epsilon for the depth (what the {@code cait_*} model functions pass).
    */
-  public static ReferenceModel timmCait(JsonNode kwargs) {
+  public static CaiTConfig timm(JsonNode kwargs) {
     Kwargs k = new Kwargs("timm Cait", kwargs);
     k.bool("pretrained", false);
     int[] image = k.pair("img_size");
@@ -77,6 +77,6 @@ public final class CaiTReferences {
     }
     CaiTConfig c = b.build();
     k.finish();
-    return new ReferenceModel("timm_cait", c, CheckpointSource.TIMM);
+    return c;
   }
 }

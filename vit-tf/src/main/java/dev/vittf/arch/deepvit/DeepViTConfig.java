@@ -84,11 +84,6 @@ public record DeepViTConfig(
     c.throwIfInvalid();
   }
 
-  @Override
-  public String architecture() {
-    return "deepvit";
-  }
-
   /** Number of patch tokens. */
   public int numPatches() {
     return (imageHeight / patchHeight) * (imageWidth / patchWidth);

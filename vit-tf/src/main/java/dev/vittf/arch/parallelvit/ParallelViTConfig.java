@@ -113,11 +113,6 @@ public record ParallelViTConfig(
     c.throwIfInvalid();
   }
 
-  @Override
-  public String architecture() {
-    return "parallel_vit";
-  }
-
   /** Number of patch tokens (the class token comes on top). */
   public int numPatches() {
     return (imageHeight / patchHeight) * (imageWidth / patchWidth);

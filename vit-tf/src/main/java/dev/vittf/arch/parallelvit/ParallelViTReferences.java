@@ -16,7 +16,7 @@ public final class ParallelViTReferences {
   private ParallelViTReferences() {}
 
   /** vit-pytorch {@code vit_pytorch.parallel_vit.ViT(**kwargs)}. */
-  public static ReferenceModel parallelVit(JsonNode kwargs) {
+  public static ParallelViTConfig vitPytorch(JsonNode kwargs) {
     Kwargs k = new Kwargs("vit-pytorch Parallel ViT", kwargs);
     ParallelViTConfig c = k.vitPytorchCommon(ParallelViTConfig.builder(), true)
         .numParallelBranches(k.integer("num_parallel_branches", 2))
@@ -25,11 +25,11 @@ public final class ParallelViTReferences {
     // vit-pytorch drops the attention output projection when heads == 1 and dim_head == dim
     c = c.toBuilder().attentionOutputProjection(!(c.heads() == 1 && c.dimHead() == c.dim())).build();
     k.finish();
-    return new ReferenceModel("parallel_vit", c, CheckpointSource.VIT_PYTORCH);
+    return c;
   }
 
   /** timm {@code vit_small_patch16_18x2_224(**kwargs)}: its defaults, overridden by the kwargs. */
-  public static ReferenceModel timmParallelVit(JsonNode kwargs) {
+  public static ParallelViTConfig timm(JsonNode kwargs) {
     Kwargs k = new Kwargs("timm vit_small_patch16_18x2_224", kwargs);
     k.bool("pretrained", false);
     int[] image = k.has("img_size") ? k.pair("img_size") : new int[] {224, 224};
@@ -65,6 +65,6 @@ public final class ParallelViTReferences {
         .dropPath(k.number("drop_path_rate", 0))
         .build();
     k.finish();
-    return new ReferenceModel("timm_parallel_vit", c, CheckpointSource.TIMM);
+    return c;
   }
 }

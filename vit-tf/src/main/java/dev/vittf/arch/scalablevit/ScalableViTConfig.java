@@ -156,11 +156,6 @@ public record ScalableViTConfig(
     return out;
   }
 
-  @Override
-  public String architecture() {
-    return "scalable_vit";
-  }
-
   /** Number of stages. */
   public int numStages() {
     return depth.size();

@@ -115,11 +115,6 @@ public record ViTConfig(
     }
   }
 
-  @Override
-  public String architecture() {
-    return "vit";
-  }
-
   /** Number of patch tokens. */
   public int numPatches() {
     return (imageHeight / patchHeight) * (imageWidth / patchWidth);

@@ -16,7 +16,7 @@ public final class ViTReferences {
   private ViTReferences() {}
 
   /** vit-pytorch {@code vit_pytorch.vit.ViT(**kwargs)}. */
-  public static ReferenceModel vitPytorch(JsonNode kwargs) {
+  public static ViTConfig vitPytorch(JsonNode kwargs) {
     Kwargs k = new Kwargs("vit-pytorch ViT", kwargs);
     Pool pool = k.vitPytorchPool();
     ViTConfig c = k.vitPytorchCommon(ViTConfig.builder(), true)
@@ -29,11 +29,11 @@ public final class ViTReferences {
     // vit-pytorch drops the attention output projection when heads == 1 and dim_head == dim
     c = c.toBuilder().attentionOutputProjection(!(c.heads() == 1 && c.dimHead() == c.dim())).build();
     k.finish();
-    return new ReferenceModel("vit", c, CheckpointSource.VIT_PYTORCH);
+    return c;
   }
 
   /** timm {@code vit_*} models: {@code VisionTransformer(**kwargs)} with the ViT-B/16 defaults. */
-  public static ReferenceModel timm(JsonNode kwargs) {
+  public static ViTConfig timm(JsonNode kwargs) {
     Kwargs k = new Kwargs("timm VisionTransformer", kwargs);
     k.bool("pretrained", false);
     int[] image = k.pair("img_size");
@@ -67,6 +67,6 @@ public final class ViTReferences {
         .dropPath(k.number("drop_path_rate", 0))
         .build();
     k.finish();
-    return new ReferenceModel("timm_vit", c, CheckpointSource.TIMM);
+    return c;
   }
 }
