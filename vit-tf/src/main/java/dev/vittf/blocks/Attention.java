@@ -20,9 +20,10 @@ import org.tensorflow.types.TFloat32;
  * AttentionConfig#outputProjection()}. Tapped outputs: {@code probs} (softmax probabilities) and
  * {@code weights} (the map finally applied to the values).
  */
-public record Attention(AttentionConfig config) {
+public record Attention(AttentionConfig config) implements Block {
 
   /** Self-attention over {@code x [B, N, dim]}. */
+  @Override
   public Operand<TFloat32> apply(BuildContext ctx, Operand<TFloat32> x) {
     return apply(ctx, x, x);
   }

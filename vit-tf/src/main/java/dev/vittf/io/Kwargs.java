@@ -152,7 +152,7 @@ public final class Kwargs {
    * @param rectangular whether the upstream constructor accepts {@code (height, width)} pairs for the
    *     image and patch sizes (vit.py, parallel_vit.py) or only ints (deepvit.py, cait.py)
    */
-  public <B extends PatchModelBuilder<B>> B vitPytorchCommon(B builder, boolean rectangular) {
+  public <B extends PatchModelBuilder<?, B>> B vitPytorchCommon(B builder, boolean rectangular) {
     int[] image = rectangular ? pair("image_size") : square("image_size");
     int[] patch = rectangular ? pair("patch_size") : square("patch_size");
     return builder

@@ -12,15 +12,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vittf.arch.Architectures;
 import dev.vittf.core.InvalidConfigException;
 import java.io.IOException;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -72,7 +70,7 @@ public final class ConfigJson {
         "unknown architecture '" + architecture + "'; known: " + String.join(", ", Architectures.names()))).configType();
   }
 
-  /** The JSON tree of a config: the discriminator first, then the record components in order. */
+  /** The JSON tree of a config: the discriminator first, then its fields in order (groups inline). */
   public static ObjectNode toTree(ModelConfig config) {
     Class<?> type = config.getClass();
     if (!type.isRecord()) {
@@ -85,13 +83,7 @@ public final class ConfigJson {
     }
     ObjectNode node = JSON.createObjectNode();
     node.put(ARCHITECTURE, config.architecture());
-    for (RecordComponent rc : type.getRecordComponents()) {
-      try {
-        node.set(rc.getName(), JSON.valueToTree(rc.getAccessor().invoke(config)));
-      } catch (IllegalAccessException | InvocationTargetException e) {
-        throw new IllegalStateException("cannot read " + type.getSimpleName() + "." + rc.getName(), e);
-      }
-    }
+    Records.values(config).forEach((name, value) -> node.set(name, JSON.valueToTree(value)));
     return node;
   }
 
@@ -211,8 +203,8 @@ public final class ConfigJson {
   }
 
   private static ModelConfig build(Class<? extends ModelConfig> type, String arch, ObjectNode fields, boolean complete) {
-    RecordComponent[] components = type.getRecordComponents();
-    List<String> known = Arrays.stream(components).map(RecordComponent::getName).toList();
+    List<RecordComponent> components = Records.fields(type);
+    List<String> known = Records.names(type);
     List<String> unknown = new ArrayList<>();
     fields.fieldNames().forEachRemaining(n -> {
       if (!known.contains(n)) {
@@ -227,38 +219,27 @@ public final class ConfigJson {
       throw new ConfigJsonException("config for architecture '" + arch + "' is missing " + (missing.size() == 1 ? "field " : "fields ")
           + String.join(", ", missing) + " (or start from a preset with \"" + PRESET + "\")");
     }
-    Object[] args = new Object[components.length];
-    Class<?>[] types = new Class<?>[components.length];
-    for (int i = 0; i < components.length; i++) {
-      RecordComponent rc = components[i];
-      types[i] = rc.getType();
+    Map<String, Object> values = new LinkedHashMap<>();
+    for (RecordComponent rc : components) {
       JavaType jt = JSON.getTypeFactory().constructType(rc.getGenericType());
       JsonNode value = fields.get(rc.getName());
+      Object v;
       try {
-        args[i] = JSON.treeToValue(value, jt);
+        v = JSON.treeToValue(value, jt);
       } catch (JsonProcessingException | IllegalArgumentException e) {
         throw new ConfigJsonException("field '" + rc.getName() + "' of architecture '" + arch + "': cannot read " + value
             + " as " + describe(rc) + allowedValues(rc.getType()));
       }
-      if (args[i] == null && rc.getType().isPrimitive()) {
+      if (v == null && rc.getType().isPrimitive()) {
         throw new ConfigJsonException("field '" + rc.getName() + "' of architecture '" + arch + "' must not be null");
       }
+      values.put(rc.getName(), v);
     }
-    try {
-      Constructor<? extends ModelConfig> ctor = type.getDeclaredConstructor(types);
-      return ctor.newInstance(args);
-    } catch (InvocationTargetException e) {
-      if (e.getCause() instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new IllegalStateException(e.getCause());
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("cannot construct " + type.getName(), e);
-    }
+    return Records.construct(type, values);
   }
 
   private static ConfigJsonException unknownFields(String arch, Class<?> type, List<String> unknown) {
-    List<String> known = Arrays.stream(type.getRecordComponents()).map(RecordComponent::getName).toList();
+    List<String> known = Records.names(type);
     return new ConfigJsonException("unknown " + (unknown.size() == 1 ? "field " : "fields ") + String.join(", ", unknown)
         + " for architecture '" + arch + "'; known: " + String.join(", ", known));
   }
