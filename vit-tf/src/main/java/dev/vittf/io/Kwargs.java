@@ -169,6 +169,44 @@ public final class Kwargs {
         .embDropout(number("emb_dropout", 0));
   }
 
+  /**
+   * Reads the arguments timm's ViT-family constructors share into {@code builder}: {@code pretrained}
+   * (must be false), {@code img_size}, {@code patch_size}, {@code embed_dim}, {@code depth}, {@code
+   * num_heads} (head width {@code embed_dim / num_heads}), {@code mlp_ratio=4}, {@code global_pool}
+   * (only {@code 'token'}), {@code num_classes=1000}, {@code in_chans=3} and {@code attn_drop_rate=0}. The sizes are required unless {@code sizeDefaults} gives them (the
+   * defaults of a named timm model function).
+   *
+   * @param sizeDefaults defaults of {@code img_size}, {@code patch_size}, {@code embed_dim}, {@code
+   *     depth} and {@code num_heads}, or {@code null} if they are required
+   */
+  public <B extends PatchModelBuilder<?, B>> B timmCommon(B builder, int[] sizeDefaults) {
+    bool("pretrained", false);
+    boolean required = sizeDefaults == null;
+    int[] image = required || has("img_size") ? pair("img_size") : new int[] {sizeDefaults[0], sizeDefaults[0]};
+    int[] patch = required || has("patch_size") ? pair("patch_size") : new int[] {sizeDefaults[1], sizeDefaults[1]};
+    int dim = required ? integer("embed_dim") : integer("embed_dim", sizeDefaults[2]);
+    int depth = required ? integer("depth") : integer("depth", sizeDefaults[3]);
+    int heads = required ? integer("num_heads") : integer("num_heads", sizeDefaults[4]);
+    if (heads <= 0 || dim % heads != 0) {
+      throw new IllegalArgumentException(owner + ": embed_dim " + dim + " must be divisible by num_heads " + heads);
+    }
+    String pool = string("global_pool", "token");
+    if (!pool.equals("token")) {
+      throw new IllegalArgumentException(owner + ": only global_pool='token' is supported, got '" + pool + "'");
+    }
+    return builder
+        .imageSize(image[0], image[1])
+        .patchSize(patch[0], patch[1])
+        .numClasses(integer("num_classes", 1000))
+        .channels(integer("in_chans", 3))
+        .dim(dim)
+        .depth(depth)
+        .heads(heads)
+        .dimHead(dim / heads)
+        .mlpDim((int) (dim * number("mlp_ratio", 4.0)))
+        .attnDropout(number("attn_drop_rate", 0));
+  }
+
   private int[] square(String key) {
     int v = integer(key);
     return new int[] {v, v};

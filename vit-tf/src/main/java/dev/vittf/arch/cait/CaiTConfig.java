@@ -169,8 +169,7 @@ public record CaiTConfig(
   public static final class Builder extends PatchModelBuilder<CaiTConfig, Builder> {
     private Builder() {
       super(CaiTConfig.class);
-      embedding(PatchEmbedding.Style.NORM_LINEAR_NORM).patchQkvLayout(QkvLayout.Q_KV).classQkvLayout(QkvLayout.Q_KV)
-          .classTalkingHeads(true);
+      vitPytorchStyle();
     }
 
     @Override
@@ -186,7 +185,17 @@ public record CaiTConfig(
      */
     public Builder timmStyle() {
       return embedding(PatchEmbedding.Style.CONV).patchQkvLayout(QkvLayout.FUSED).classQkvLayout(QkvLayout.SEPARATE)
-          .qkvBias(true).talkingHeadsBias(true).classTalkingHeads(false).normalizeClassContext(true).normEps(1e-6);
+          .qkvBias(true).set("talkingHeadsBias", true).classTalkingHeads(false).normalizeClassContext(true).normEps(1e-6);
+    }
+
+    /**
+     * Switches every formulation field to vit-pytorch's {@code CaiT} (the {@link CaiTConfig#builder()}
+     * defaults): LayerNorm/Linear/LayerNorm embedding, bias-free {@code q}/{@code kv} projections and
+     * talking heads in both stages, class attention over un-normalised patch tokens, eps 1e-5.
+     */
+    public Builder vitPytorchStyle() {
+      return embedding(PatchEmbedding.Style.NORM_LINEAR_NORM).patchQkvLayout(QkvLayout.Q_KV).classQkvLayout(QkvLayout.Q_KV)
+          .qkvBias(false).set("talkingHeadsBias", false).classTalkingHeads(true).normalizeClassContext(false).normEps(1e-5);
     }
 
     /** Class-attention blocks (at least 1). */
@@ -203,9 +212,6 @@ public record CaiTConfig(
 
     /** Biases on q/k/v (default false). */
     public Builder qkvBias(boolean v) { return set("qkvBias", v); }
-
-    /** Bias on the talking-heads mixes (default false). */
-    public Builder talkingHeadsBias(boolean v) { return set("talkingHeadsBias", v); }
 
     /** Talking heads in the class stage too (default true). */
     public Builder classTalkingHeads(boolean v) { return set("classTalkingHeads", v); }

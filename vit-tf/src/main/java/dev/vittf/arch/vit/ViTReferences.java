@@ -2,9 +2,7 @@ package dev.vittf.arch.vit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vittf.blocks.PatchEmbedding;
-import dev.vittf.io.CheckpointSource;
 import dev.vittf.io.Kwargs;
-import dev.vittf.io.ReferenceModels.ReferenceModel;
 import dev.vittf.models.Pool;
 
 /**
@@ -35,38 +33,23 @@ public final class ViTReferences {
   /** timm {@code vit_*} models: {@code VisionTransformer(**kwargs)} with the ViT-B/16 defaults. */
   public static ViTConfig timm(JsonNode kwargs) {
     Kwargs k = new Kwargs("timm VisionTransformer", kwargs);
-    k.bool("pretrained", false);
-    int[] image = k.pair("img_size");
-    int[] patch = k.pair("patch_size");
-    int dim = k.integer("embed_dim");
-    int heads = k.integer("num_heads");
-    if (dim % heads != 0) {
-      throw new IllegalArgumentException("timm VisionTransformer: embed_dim " + dim + " must be divisible by num_heads " + heads);
-    }
-    double mlpRatio = k.number("mlp_ratio", 4.0);
-    String pool = k.string("global_pool", "token");
-    if (!pool.equals("token")) {
-      throw new IllegalArgumentException("timm VisionTransformer: only global_pool='token' is supported, got '" + pool + "'");
-    }
-    ViTConfig c = ViTConfig.builder()
-        .imageSize(image[0], image[1])
-        .patchSize(patch[0], patch[1])
-        .numClasses(k.integer("num_classes", 1000))
-        .channels(k.integer("in_chans", 3))
-        .dim(dim)
-        .depth(k.integer("depth"))
-        .heads(heads)
-        .dimHead(dim / heads)
-        .mlpDim((int) (dim * mlpRatio))
+    ViTConfig c = timmFamily(k, k.timmCommon(ViTConfig.builder(), null), 0).build();
+    k.finish();
+    return c;
+  }
+
+  /**
+   * The ViT-family arguments of timm's {@code VisionTransformer} (also read for its {@code
+   * ParallelThingsBlock} variant): conv embedding, qkv bias, eps 1e-6, {@code drop_rate}, {@code
+   * drop_path_rate} and {@code init_values} (LayerScale, {@code defaultInit} if absent).
+   */
+  public static <B extends ViTFamilyBuilder<?, B>> B timmFamily(Kwargs k, B builder, double defaultInit) {
+    return builder
         .qkvBias(k.bool("qkv_bias", true))
         .embedding(PatchEmbedding.Style.CONV)
         .normEps(1e-6)
-        .layerScaleInit(k.has("init_values") ? k.number("init_values", 0) : 0)
+        .layerScaleInit(k.has("init_values") ? k.number("init_values", 0) : defaultInit)
         .dropout(k.number("drop_rate", 0))
-        .attnDropout(k.number("attn_drop_rate", 0))
-        .dropPath(k.number("drop_path_rate", 0))
-        .build();
-    k.finish();
-    return c;
+        .dropPath(k.number("drop_path_rate", 0));
   }
 }
