@@ -8,6 +8,8 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Typed access to a Python constructor's keyword arguments as stored in JSON ({@code null} for
@@ -59,38 +61,29 @@ public final class Kwargs {
 
   /** An optional float. */
   public double number(String key, double fallback) {
-    if (!has(key)) {
-      return fallback;
-    }
-    JsonNode v = get(key);
-    if (!v.isNumber()) {
-      throw new IllegalArgumentException(owner + ": argument '" + key + "' must be a number, got " + v);
-    }
-    return v.asDouble();
+    return optional(key, fallback, JsonNode::isNumber, "a number", JsonNode::asDouble);
   }
 
   /** An optional boolean. */
   public boolean bool(String key, boolean fallback) {
-    if (!has(key)) {
-      return fallback;
-    }
-    JsonNode v = get(key);
-    if (!v.isBoolean()) {
-      throw new IllegalArgumentException(owner + ": argument '" + key + "' must be a boolean, got " + v);
-    }
-    return v.asBoolean();
+    return optional(key, fallback, JsonNode::isBoolean, "a boolean", JsonNode::asBoolean);
   }
 
   /** An optional string. */
   public String string(String key, String fallback) {
+    return optional(key, fallback, JsonNode::isTextual, "a string", JsonNode::asText);
+  }
+
+  // The fallback when the key is absent or None; otherwise the value, which must be of the expected JSON type.
+  private <T> T optional(String key, T fallback, Predicate<JsonNode> isType, String type, Function<JsonNode, T> read) {
     if (!has(key)) {
       return fallback;
     }
     JsonNode v = get(key);
-    if (!v.isTextual()) {
-      throw new IllegalArgumentException(owner + ": argument '" + key + "' must be a string, got " + v);
+    if (!isType.test(v)) {
+      throw new IllegalArgumentException(owner + ": argument '" + key + "' must be " + type + ", got " + v);
     }
-    return v.asText();
+    return read.apply(v);
   }
 
   /** An int or an {@code (a, b)} pair, as {@code {a, b}} (an int {@code n} gives {@code {n, n}}). */

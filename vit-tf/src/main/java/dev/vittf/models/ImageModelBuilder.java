@@ -67,15 +67,10 @@ public abstract class ImageModelBuilder<C extends ModelConfig, B extends ImageMo
   }
 
   /** Square images. */
-  public B imageSize(int size) {
-    return imageSize(size, size);
-  }
+  public B imageSize(int size) { return imageSize(size, size); }
 
   /** Images of {@code height x width}. */
-  public B imageSize(int height, int width) {
-    set("imageHeight", height);
-    return set("imageWidth", width);
-  }
+  public B imageSize(int height, int width) { return set("imageHeight", height).set("imageWidth", width); }
 
   /** Input channels (default 3). */
   public B channels(int v) { return set("channels", v); }

@@ -18,15 +18,10 @@ public abstract class PatchModelBuilder<C extends ModelConfig, B extends PatchMo
   }
 
   /** Square patches. */
-  public B patchSize(int size) {
-    return patchSize(size, size);
-  }
+  public B patchSize(int size) { return patchSize(size, size); }
 
   /** Patches of {@code height x width}. */
-  public B patchSize(int height, int width) {
-    set("patchHeight", height);
-    return set("patchWidth", width);
-  }
+  public B patchSize(int height, int width) { return set("patchHeight", height).set("patchWidth", width); }
 
   /** Token width. */
   public B dim(int v) { return set("dim", v); }

@@ -115,18 +115,14 @@ public record CaiTConfig(
   }
 
   /** A builder initialised with this config's values. */
-  public Builder toBuilder() {
-    return new Builder().from(this);
-  }
+  public Builder toBuilder() { return new Builder().from(this); }
 
   /**
    * A builder with vit-pytorch's defaults: 3 channels, dimHead 64, LayerNorm/Linear/LayerNorm
    * embedding, bias-free {@code q}/{@code kv} projections and talking heads in both stages, class
    * attention over un-normalised patch tokens, eps 1e-5, LayerScale from the paper's rule, no dropout.
    */
-  public static Builder builder() {
-    return new Builder();
-  }
+  public static Builder builder() { return new Builder(); }
 
   // ---- presets ----
 

@@ -57,14 +57,10 @@ public record DeepViTConfig(PatchTransformerFields base, Pool pool) implements P
   }
 
   /** A builder initialised with this config's values. */
-  public Builder toBuilder() {
-    return new Builder().from(this);
-  }
+  public Builder toBuilder() { return new Builder().from(this); }
 
   /** A builder with vit-pytorch's defaults (3 channels, dimHead 64, class pooling, eps 1e-5, no dropout). */
-  public static Builder builder() {
-    return new Builder();
-  }
+  public static Builder builder() { return new Builder(); }
 
   // ---- presets ----
 

@@ -50,17 +50,13 @@ public record ParallelViTConfig(PatchTransformerFields base, ViTOptions options,
   }
 
   /** A builder initialised with this config's values. */
-  public Builder toBuilder() {
-    return new Builder().from(this);
-  }
+  public Builder toBuilder() { return new Builder().from(this); }
 
   /**
    * A builder with vit-pytorch's defaults: 3 channels, dimHead 64, 2 branches, class-token pooling,
    * Linear embedding, no qkv bias, head LayerNorm, eps 1e-5.
    */
-  public static Builder builder() {
-    return new Builder();
-  }
+  public static Builder builder() { return new Builder(); }
 
   /**
    * A builder with timm's {@code vit_small_patch16_18x2_224} form ({@code ParallelThingsBlock}): conv

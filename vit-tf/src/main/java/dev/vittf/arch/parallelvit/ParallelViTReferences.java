@@ -15,12 +15,10 @@ public final class ParallelViTReferences {
   /** vit-pytorch {@code vit_pytorch.parallel_vit.ViT(**kwargs)}. */
   public static ParallelViTConfig vitPytorch(JsonNode kwargs) {
     Kwargs k = new Kwargs("vit-pytorch Parallel ViT", kwargs);
-    ParallelViTConfig c = k.vitPytorchCommon(ParallelViTConfig.builder(), true)
+    ParallelViTConfig c = ViTReferences.vitPytorchFamily(k, ParallelViTConfig.builder())
         .numParallelBranches(k.integer("num_parallel_branches", 2))
         .pool(k.vitPytorchPool())
         .build();
-    // vit-pytorch drops the attention output projection when heads == 1 and dim_head == dim
-    c = c.toBuilder().attentionOutputProjection(!(c.heads() == 1 && c.dimHead() == c.dim())).build();
     k.finish();
     return c;
   }

@@ -177,17 +177,13 @@ public record ScalableViTConfig(
   }
 
   /** A builder initialised with this config's values. */
-  public Builder toBuilder() {
-    return new Builder().from(this);
-  }
+  public Builder toBuilder() { return new Builder().from(this); }
 
   /**
    * A builder with vit-pytorch's defaults: 3 channels, SSA/IWSA key and value widths 32, windows
    * {@code null} (whole map), feed-forward expansion 4, dropout 0, eps 1e-5, the paper's block order.
    */
-  public static Builder builder() {
-    return new Builder();
-  }
+  public static Builder builder() { return new Builder(); }
 
   // ---- presets ----
 

@@ -38,14 +38,10 @@ public record ViTConfig(PatchTransformerFields base, ViTOptions options, boolean
   }
 
   /** A builder initialised with this config's values. */
-  public Builder toBuilder() {
-    return new Builder().from(this);
-  }
+  public Builder toBuilder() { return new Builder().from(this); }
 
   /** A builder with vit-pytorch's defaults (3 channels, dimHead 64, class token, LN/Linear/LN embedding, eps 1e-5). */
-  public static Builder builder() {
-    return new Builder();
-  }
+  public static Builder builder() { return new Builder(); }
 
   // ---- presets ----
 

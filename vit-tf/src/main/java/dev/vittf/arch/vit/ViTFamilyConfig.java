@@ -12,37 +12,23 @@ public interface ViTFamilyConfig extends PatchTransformerConfig {
   ViTOptions options();
 
   /** Pooling. */
-  default Pool pool() {
-    return options().pool();
-  }
+  default Pool pool() { return options().pool(); }
 
   /** Patch embedding style. */
-  default PatchEmbedding.Style embedding() {
-    return options().embedding();
-  }
+  default PatchEmbedding.Style embedding() { return options().embedding(); }
 
   /** Biases on the q/k/v projection. */
-  default boolean qkvBias() {
-    return options().qkvBias();
-  }
+  default boolean qkvBias() { return options().qkvBias(); }
 
   /** Whether attention has an output projection. */
-  default boolean attentionOutputProjection() {
-    return options().attentionOutputProjection();
-  }
+  default boolean attentionOutputProjection() { return options().attentionOutputProjection(); }
 
   /** Where the final LayerNorm sits. */
-  default NormPlacement finalNorm() {
-    return options().finalNorm();
-  }
+  default NormPlacement finalNorm() { return options().finalNorm(); }
 
   /** Maximum stochastic-depth rate (training only). */
-  default double dropPath() {
-    return options().dropPath();
-  }
+  default double dropPath() { return options().dropPath(); }
 
   /** LayerScale initial value, 0 for none. */
-  default double layerScaleInit() {
-    return options().layerScaleInit();
-  }
+  default double layerScaleInit() { return options().layerScaleInit(); }
 }

@@ -17,17 +17,25 @@ public final class ViTReferences {
   public static ViTConfig vitPytorch(JsonNode kwargs) {
     Kwargs k = new Kwargs("vit-pytorch ViT", kwargs);
     Pool pool = k.vitPytorchPool();
-    ViTConfig c = k.vitPytorchCommon(ViTConfig.builder(), true)
+    ViTConfig c = vitPytorchFamily(k, ViTConfig.builder())
         .pool(pool)
         // current vit.py creates no class token at all for pool='mean'
         .classToken(pool == Pool.CLS)
         .embedding(PatchEmbedding.Style.NORM_LINEAR_NORM)
         .normEps(1e-5)
         .build();
-    // vit-pytorch drops the attention output projection when heads == 1 and dim_head == dim
-    c = c.toBuilder().attentionOutputProjection(!(c.heads() == 1 && c.dimHead() == c.dim())).build();
     k.finish();
     return c;
+  }
+
+  /**
+   * The arguments vit-pytorch's {@code vit.py} and {@code parallel_vit.py} share ({@link
+   * Kwargs#vitPytorchCommon}, rectangular sizes allowed); like vit-pytorch, attention drops its output
+   * projection when {@code heads == 1 and dim_head == dim}.
+   */
+  public static <B extends ViTFamilyBuilder<?, B>> B vitPytorchFamily(Kwargs k, B builder) {
+    k.vitPytorchCommon(builder, true);
+    return builder.attentionOutputProjection(!(k.integer("heads") == 1 && k.integer("dim_head", 64) == k.integer("dim")));
   }
 
   /** timm {@code vit_*} models: {@code VisionTransformer(**kwargs)} with the ViT-B/16 defaults. */
