@@ -87,7 +87,7 @@ public record ParallelViTConfig(PatchTransformerFields base, ViTOptions options,
   /**
    * timm {@code vit_small_patch16_18x2_224} (Touvron et al. 2022, the ViT-S 18x2 of Table 1 / Fig. 5:
    * 18 layers of 2 parallel branches, same parameters as a 36-layer ViT-S): 224, patch 16, dim 384, 6
-   * heads of 64, mlp 1536, LayerScale 1e-5; 64.1M parameters.
+   * heads of 64, mlp 1536, LayerScale 1e-5; 64,665,448 parameters (64.7M).
    */
   public static ParallelViTConfig small16x18x2() {
     return timmBuilder().imageSize(224).patchSize(16).numClasses(1000).dim(384).depth(18).heads(6).dimHead(64)
