@@ -15,11 +15,19 @@ import picocli.CommandLine.Option;
     description = "Build the seed ViT (256x256, patch 32, dim 1024, depth 6, 16 heads), run a [1,256,256,3] input, "
         + "print the output shape and parameter count, then check parity with the reference fixtures.")
 final class DemoCommand implements Callable<Integer> {
-  @Option(names = "--fixtures", description = "fixture directory (default: ../shared/fixtures)")
+  @Option(names = "--fixtures", description = "fixture directory (default: the project's vit-tf/fixtures, found from "
+      + "the working directory or the jar's location)")
   Path fixtures;
 
   @Override
   public Integer call() throws Exception {
+    Path dir;
+    try {
+      dir = FixtureLocator.locate(fixtures); // before the 10 s build, so a missing directory fails at once
+    } catch (FixtureLocator.FixturesNotFoundException e) {
+      System.err.println("error: " + e.getMessage());
+      return 2;
+    }
     ViTConfig config = ViTConfig.seed();
     long t0 = System.nanoTime();
     try (VitModel model = VitModel.create(config, 1L)) {
@@ -37,6 +45,6 @@ final class DemoCommand implements Callable<Integer> {
       System.out.printf("first logits: %s%n", Arrays.toString(Arrays.copyOf(logits.data(), 5)));
     }
     System.out.println();
-    return new ParityCommand().withDir(fixtures).call();
+    return new ParityCommand().withDir(dir).call();
   }
 }

@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
 @Command(name = "parity", mixinStandardHelpOptions = true,
     description = "Compare logits with the reference fixtures (graph and eager), tolerance 1e-4.")
 final class ParityCommand implements Callable<Integer> {
-  @Option(names = "--fixtures", description = "fixture directory (default: ../shared/fixtures)")
+  @Option(names = "--fixtures", description = "fixture directory (default: the project's vit-tf/fixtures, found from "
+      + "the working directory or the jar's location)")
   Path dir;
 
   ParityCommand withDir(Path d) {
@@ -30,9 +31,11 @@ final class ParityCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path fixtures = dir != null ? dir : Path.of("..", "shared", "fixtures");
-    if (!Files.isDirectory(fixtures)) {
-      System.err.println("error: fixture directory not found: " + fixtures.toAbsolutePath() + " (use --fixtures DIR)");
+    Path fixtures;
+    try {
+      fixtures = FixtureLocator.locate(dir);
+    } catch (FixtureLocator.FixturesNotFoundException e) {
+      System.err.println("error: " + e.getMessage());
       return 2;
     }
     List<String> cases;
