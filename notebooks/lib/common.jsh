@@ -3,6 +3,11 @@
 //   /exit failures == 0 ? 0 : 1
 // so that notebooks/run (and CI) fail when a check fails.
 import dev.vittf.analysis.*;
+import dev.vittf.arch.cait.*;
+import dev.vittf.arch.deepvit.*;
+import dev.vittf.arch.parallelvit.*;
+import dev.vittf.arch.scalablevit.*;
+import dev.vittf.arch.vit.*;
 import dev.vittf.core.*;
 import dev.vittf.io.*;
 import dev.vittf.models.*;

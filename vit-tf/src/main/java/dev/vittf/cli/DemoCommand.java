@@ -1,7 +1,7 @@
 package dev.vittf.cli;
 
+import dev.vittf.arch.vit.ViTConfig;
 import dev.vittf.core.HostTensor;
-import dev.vittf.models.ViTConfig;
 import dev.vittf.models.VitModel;
 import java.nio.file.Path;
 import java.util.Arrays;

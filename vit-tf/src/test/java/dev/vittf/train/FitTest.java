@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vittf.arch.vit.ViTConfig;
 import dev.vittf.data.DataException;
 import dev.vittf.data.ImageDataset;
 import dev.vittf.io.CheckpointSource;
 import dev.vittf.io.Checkpoints;
-import dev.vittf.models.ViTConfig;
 import dev.vittf.models.VitModel;
 import java.awt.image.BufferedImage;
 import java.io.IOException;

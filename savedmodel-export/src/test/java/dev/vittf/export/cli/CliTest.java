@@ -3,13 +3,13 @@ package dev.vittf.export.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vittf.arch.vit.ViTConfig;
 import dev.vittf.core.HostTensor;
 import dev.vittf.export.ServingModel;
 import dev.vittf.export.TestSupport;
 import dev.vittf.io.Checkpoints;
 import dev.vittf.io.SafeTensors;
 import dev.vittf.models.ConfigJson;
-import dev.vittf.models.ViTConfig;
 import dev.vittf.models.VitModel;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

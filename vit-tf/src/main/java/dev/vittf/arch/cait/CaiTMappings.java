@@ -1,52 +1,30 @@
-package dev.vittf.io;
+package dev.vittf.arch.cait;
 
+import dev.vittf.arch.vit.ViTMappings;
 import dev.vittf.blocks.AttentionConfig.QkvLayout;
 import dev.vittf.blocks.PatchEmbedding;
-import dev.vittf.models.CaiTConfig;
-import dev.vittf.models.DeepViTConfig;
+import dev.vittf.io.CheckpointMapping;
+import dev.vittf.io.Conversion;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Checkpoint tables for {@link DeepViTConfig} and {@link CaiTConfig}, pinned to the upstream code the
- * fixtures were generated with: vit-pytorch {@code vit_pytorch/deepvit.py} and {@code
- * vit_pytorch/cait.py} (the fixtures' {@code reference_source_sha256} pins the files) and timm 1.0
+ * Checkpoint tables for {@link CaiTConfig}, pinned to the upstream code the fixtures were generated
+ * with: vit-pytorch {@code vit_pytorch/cait.py} (the fixtures' {@code reference_source_sha256} pins the
+ * file) and timm 1.0
  * {@code timm/models/cait.py} ({@code Cait}, architecture of {@code cait_xxs24_224}).
  *
  * <p>timm's {@code blocks.<i>.attn.proj_l.bias} and {@code blocks_token_only.<i>.attn.k.bias} cannot
  * change any output (each adds a constant along the softmax axis), but they are real parameters: they
  * are mapped like every other tensor, and strict loading fails without them.
  */
-public final class DeepViTCaiTMappings {
-  /** vit-pytorch DeepViT file targeted. */
-  public static final String VIT_PYTORCH_DEEPVIT = "vit-pytorch vit_pytorch/deepvit.py";
+public final class CaiTMappings {
   /** vit-pytorch CaiT file targeted. */
   public static final String VIT_PYTORCH_CAIT = "vit-pytorch vit_pytorch/cait.py";
   /** timm CaiT targeted. */
   public static final String TIMM_CAIT = "timm 1.0 timm/models/cait.py Cait";
 
-  private DeepViTCaiTMappings() {}
-
-  /** vit-pytorch {@code DeepViT}. */
-  public static CheckpointMapping deepvitPytorch(DeepViTConfig c) {
-    CheckpointMapping.Builder m = CheckpointMapping.builder(VIT_PYTORCH_DEEPVIT);
-    m.add("pos_embed", "pos_embedding", Conversion.IDENTITY);
-    m.add("cls_token", "cls_token", Conversion.IDENTITY);
-    ViTMappings.vitPytorchEmbedding(m);
-    for (int i = 0; i < c.depth(); i++) {
-      String ours = "blocks/" + i;
-      String theirs = "transformer.layers." + i;
-      m.add(ours + "/attn/reattn/kernel", theirs + ".0.reattn_weights", Conversion.IDENTITY);
-      m.layerNorm(ours + "/norm1", theirs + ".0.norm");
-      m.linear(ours + "/attn/qkv", theirs + ".0.to_qkv", false);
-      m.layerNorm(ours + "/attn/reattn_norm", theirs + ".0.reattn_norm.1");
-      m.linear(ours + "/attn/proj", theirs + ".0.to_out.0", true);
-      ViTMappings.vitPytorchFeedForward(m, ours, theirs + ".1.net");
-    }
-    m.layerNorm("norm", "mlp_head.0");
-    m.linear("head", "mlp_head.1", true);
-    return m.build();
-  }
+  private CaiTMappings() {}
 
   /** vit-pytorch {@code CaiT}; the config must use the vit-pytorch formulation ({@link CaiTConfig#builder()} defaults). */
   public static CheckpointMapping caitPytorch(CaiTConfig c) {

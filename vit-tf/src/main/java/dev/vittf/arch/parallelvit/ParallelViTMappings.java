@@ -1,8 +1,9 @@
-package dev.vittf.io;
+package dev.vittf.arch.parallelvit;
 
 import dev.vittf.blocks.PatchEmbedding;
+import dev.vittf.io.CheckpointMapping;
+import dev.vittf.io.Conversion;
 import dev.vittf.models.NormPlacement;
-import dev.vittf.models.ParallelViTConfig;
 
 /**
  * Checkpoint tables for {@link ParallelViTConfig}, pinned to the upstream code the fixtures were

@@ -1,4 +1,4 @@
-package dev.vittf.models;
+package dev.vittf.arch.vit;
 
 import dev.vittf.blocks.Dense;
 import dev.vittf.blocks.LayerNorm;
@@ -7,6 +7,9 @@ import dev.vittf.blocks.TransformerBlock;
 import dev.vittf.core.BuildContext;
 import dev.vittf.core.Initializer;
 import dev.vittf.core.ParameterRole;
+import dev.vittf.models.Network;
+import dev.vittf.models.NormPlacement;
+import dev.vittf.models.Pool;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -86,7 +89,7 @@ public record VisionTransformer(
   }
 
   /** The learned {@code cls_token [1, 1, D]} tiled to {@code [B, 1, D]}, B the dynamic batch of {@code like}. */
-  static Operand<TFloat32> classTokens(BuildContext ctx, Operand<TFloat32> like, long dim) {
+  public static Operand<TFloat32> classTokens(BuildContext ctx, Operand<TFloat32> like, long dim) {
     Ops tf = ctx.tf();
     Operand<TFloat32> cls =
         ctx.parameter("cls_token", ParameterRole.EMBEDDING, Initializer.truncatedNormal(0.02), 1, 1, dim);

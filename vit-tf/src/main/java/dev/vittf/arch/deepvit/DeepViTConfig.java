@@ -1,11 +1,18 @@
-package dev.vittf.models;
+package dev.vittf.arch.deepvit;
 
+import dev.vittf.arch.vit.ViTConfig;
+import dev.vittf.arch.vit.VisionTransformer;
 import dev.vittf.blocks.AttentionConfig;
 import dev.vittf.blocks.FeedForward;
 import dev.vittf.blocks.HeadMix;
 import dev.vittf.blocks.PatchEmbedding;
 import dev.vittf.blocks.TransformerBlock;
 import dev.vittf.core.ConfigCheck;
+import dev.vittf.models.ModelConfig;
+import dev.vittf.models.Network;
+import dev.vittf.models.NormPlacement;
+import dev.vittf.models.PatchModelBuilder;
+import dev.vittf.models.Pool;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.vittf.models;
+package dev.vittf.arch.parallelvit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vittf.blocks.PatchEmbedding;
 import dev.vittf.core.InvalidConfigException;
+import dev.vittf.models.ModelParameters;
+import dev.vittf.models.NormPlacement;
+import dev.vittf.models.Pool;
+import dev.vittf.models.Presets;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;

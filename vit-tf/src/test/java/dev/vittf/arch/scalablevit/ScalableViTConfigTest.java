@@ -1,4 +1,4 @@
-package dev.vittf.models;
+package dev.vittf.arch.scalablevit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vittf.core.InvalidConfigException;
+import dev.vittf.models.ModelParameters;
+import dev.vittf.models.Presets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.UnaryOperator;

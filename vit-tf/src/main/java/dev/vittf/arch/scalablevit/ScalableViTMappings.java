@@ -1,6 +1,7 @@
-package dev.vittf.io;
+package dev.vittf.arch.scalablevit;
 
-import dev.vittf.models.ScalableViTConfig;
+import dev.vittf.io.CheckpointMapping;
+import dev.vittf.io.Conversion;
 
 /**
  * Checkpoint table for {@link ScalableViTConfig}, pinned to vit-pytorch {@code

@@ -1,13 +1,17 @@
-package dev.vittf.models;
+package dev.vittf.arch.cait;
 
-import dev.vittf.blocks.AttentionConfig;
+import dev.vittf.arch.vit.ViTConfig;
 import dev.vittf.blocks.AttentionConfig.QkvLayout;
+import dev.vittf.blocks.AttentionConfig;
 import dev.vittf.blocks.FeedForward;
 import dev.vittf.blocks.HeadMix;
 import dev.vittf.blocks.LayerScale;
 import dev.vittf.blocks.PatchEmbedding;
 import dev.vittf.blocks.TransformerBlock;
 import dev.vittf.core.ConfigCheck;
+import dev.vittf.models.ModelConfig;
+import dev.vittf.models.Network;
+import dev.vittf.models.PatchModelBuilder;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,7 +1,8 @@
-package dev.vittf.io;
+package dev.vittf.arch.vit;
 
 import dev.vittf.blocks.PatchEmbedding;
-import dev.vittf.models.ViTConfig;
+import dev.vittf.io.CheckpointMapping;
+import dev.vittf.io.Conversion;
 
 /**
  * Checkpoint tables for {@link ViTConfig}, pinned to the upstream code the fixtures were generated
@@ -74,21 +75,21 @@ public final class ViTMappings {
   }
 
   /** vit-pytorch's {@code to_patch_embedding}: {@code [Rearrange, LayerNorm, Linear, LayerNorm]}. */
-  static void vitPytorchEmbedding(CheckpointMapping.Builder m) {
+  public static void vitPytorchEmbedding(CheckpointMapping.Builder m) {
     m.layerNorm("patch_embed/pre_norm", "to_patch_embedding.1");
     m.linear("patch_embed/proj", "to_patch_embedding.2", true);
     m.layerNorm("patch_embed/post_norm", "to_patch_embedding.3");
   }
 
   /** vit-pytorch's {@code FeedForward.net}: {@code [LayerNorm, Linear, GELU, Dropout, Linear, Dropout]}. */
-  static void vitPytorchFeedForward(CheckpointMapping.Builder m, String ours, String net) {
+  public static void vitPytorchFeedForward(CheckpointMapping.Builder m, String ours, String net) {
     m.layerNorm(ours + "/norm2", net + ".0");
     m.linear(ours + "/mlp/fc1", net + ".1", true);
     m.linear(ours + "/mlp/fc2", net + ".4", true);
   }
 
   /** timm's {@code norm2} and {@code mlp.fc1}/{@code mlp.fc2} of block {@code theirs}. */
-  static void timmFeedForward(CheckpointMapping.Builder m, String ours, String theirs) {
+  public static void timmFeedForward(CheckpointMapping.Builder m, String ours, String theirs) {
     m.layerNorm(ours + "/norm2", theirs + ".norm2");
     m.linear(ours + "/mlp/fc1", theirs + ".mlp.fc1", true);
     m.linear(ours + "/mlp/fc2", theirs + ".mlp.fc2", true);

@@ -1,31 +1,23 @@
-package dev.vittf.io;
+package dev.vittf.arch.cait;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vittf.io.CheckpointSource;
+import dev.vittf.io.Kwargs;
 import dev.vittf.io.ReferenceModels.ReferenceModel;
-import dev.vittf.models.CaiTConfig;
-import dev.vittf.models.DeepViTConfig;
 
 /**
- * Our configs for the reference DeepViT and CaiT models, from their constructors' keyword arguments
- * (families {@code deepvit}, {@code cait}, {@code timm_cait} of {@link ReferenceModels}). Unknown or
+ * Our configs for the reference CaiT models, from their constructors' keyword arguments (families
+ * {@code cait} and {@code timm_cait} of {@link dev.vittf.io.ReferenceModels}). Unknown or
  * ill-typed arguments are rejected, never ignored.
  */
-final class DeepViTCaiTReferences {
-  private DeepViTCaiTReferences() {}
-
-  /** vit-pytorch {@code vit_pytorch.deepvit.DeepViT(**kwargs)} (square images: {@code image_size} is an int there). */
-  static ReferenceModel deepvit(JsonNode kwargs) {
-    Kwargs k = new Kwargs("vit-pytorch DeepViT", kwargs);
-    DeepViTConfig c = k.vitPytorchCommon(DeepViTConfig.builder(), false).pool(k.vitPytorchPool()).build();
-    k.finish();
-    return new ReferenceModel("deepvit", c, CheckpointSource.VIT_PYTORCH);
-  }
+public final class CaiTReferences {
+  private CaiTReferences() {}
 
   /**
    * vit-pytorch {@code vit_pytorch.cait.CaiT(**kwargs)}. {@code layer_dropout} becomes our stochastic
    * depth (training only, rescaled), not vit-pytorch's always-on unscaled layer dropping.
    */
-  static ReferenceModel cait(JsonNode kwargs) {
+  public static ReferenceModel cait(JsonNode kwargs) {
     Kwargs k = new Kwargs("vit-pytorch CaiT", kwargs);
     CaiTConfig c = k.vitPytorchCommon(CaiTConfig.builder(), false)
         .clsDepth(k.integer("cls_depth"))
@@ -41,7 +33,7 @@ final class DeepViTCaiTReferences {
    * {@code num_heads}); the rest defaults as in timm's {@code Cait}, except {@code init_values}, which
    * defaults to the paper's epsilon for the depth (what the {@code cait_*} model functions pass).
    */
-  static ReferenceModel timmCait(JsonNode kwargs) {
+  public static ReferenceModel timmCait(JsonNode kwargs) {
     Kwargs k = new Kwargs("timm Cait", kwargs);
     k.bool("pretrained", false);
     int[] image = k.pair("img_size");

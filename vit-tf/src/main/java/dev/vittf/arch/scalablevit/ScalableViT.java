@@ -1,4 +1,4 @@
-package dev.vittf.models;
+package dev.vittf.arch.scalablevit;
 
 import dev.vittf.blocks.Conv2d;
 import dev.vittf.blocks.Dense;
@@ -7,6 +7,7 @@ import dev.vittf.blocks.InteractiveWindowAttention;
 import dev.vittf.blocks.LayerNorm;
 import dev.vittf.blocks.ScalableSelfAttention;
 import dev.vittf.core.BuildContext;
+import dev.vittf.models.Network;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;

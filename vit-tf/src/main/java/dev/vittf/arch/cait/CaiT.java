@@ -1,5 +1,6 @@
-package dev.vittf.models;
+package dev.vittf.arch.cait;
 
+import dev.vittf.arch.vit.VisionTransformer;
 import dev.vittf.blocks.Dense;
 import dev.vittf.blocks.LayerNorm;
 import dev.vittf.blocks.PatchEmbedding;
@@ -7,6 +8,7 @@ import dev.vittf.blocks.TransformerBlock;
 import dev.vittf.core.BuildContext;
 import dev.vittf.core.Initializer;
 import dev.vittf.core.ParameterRole;
+import dev.vittf.models.Network;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;

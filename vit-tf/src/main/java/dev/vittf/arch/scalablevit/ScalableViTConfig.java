@@ -1,7 +1,10 @@
-package dev.vittf.models;
+package dev.vittf.arch.scalablevit;
 
 import dev.vittf.blocks.Conv2d;
 import dev.vittf.core.ConfigCheck;
+import dev.vittf.models.ImageModelBuilder;
+import dev.vittf.models.ModelConfig;
+import dev.vittf.models.Network;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
