@@ -1,4 +1,4 @@
-package dev.vittf.cli;
+package dev.vittf.core;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -2,6 +2,7 @@ package dev.vittf.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vittf.analysis.Plots;
+import dev.vittf.core.NativeLogging;
 import dev.vittf.models.Presets;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -235,7 +236,7 @@ public final class BenchAllCommand implements Callable<Integer> {
   }
 
   private String commandLine() {
-    StringBuilder sb = new StringBuilder("java -jar vit-tf/target/vit-tf.jar bench-all");
+    StringBuilder sb = new StringBuilder("java -jar vit-tf/cli/target/vit-tf.jar bench-all");
     if (presets != null) {
       sb.append(" --presets ").append(String.join(",", presets));
     }

@@ -1,9 +1,11 @@
-package dev.vittf.train;
+package dev.vittf.cli;
 
 import dev.vittf.data.Batch;
 import dev.vittf.io.ReferenceModels;
 import dev.vittf.models.ModelConfig;
 import dev.vittf.models.Presets;
+import dev.vittf.train.TrainConfig;
+import dev.vittf.train.Trainer;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -21,7 +23,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "train-bench", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Benchmark training steps (ms per step, GFLOP/s at 3x the forward FLOPs).")
-public final class TrainBench implements Callable<Integer> {
+public final class TrainBenchCommand implements Callable<Integer> {
   @Option(names = "--preset", defaultValue = "vit-b16", description = "Preset (default ${DEFAULT-VALUE}).")
   String preset;
 
@@ -43,17 +45,17 @@ public final class TrainBench implements Callable<Integer> {
   private final PrintStream out;
 
   /** A command printing to standard output. */
-  public TrainBench() {
+  public TrainBenchCommand() {
     this(System.out);
   }
 
-  TrainBench(PrintStream out) {
+  TrainBenchCommand(PrintStream out) {
     this.out = out;
   }
 
   /** Runs the command line and exits with its status. */
   public static void main(String[] args) {
-    System.exit(new CommandLine(new TrainBench()).execute(args));
+    System.exit(new CommandLine(new TrainBenchCommand()).execute(args));
   }
 
   /**

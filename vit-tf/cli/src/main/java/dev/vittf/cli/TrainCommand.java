@@ -1,4 +1,4 @@
-package dev.vittf.train;
+package dev.vittf.cli;
 
 import dev.vittf.data.Augmentation;
 import dev.vittf.data.DataException;
@@ -8,12 +8,17 @@ import dev.vittf.data.ImageFolder;
 import dev.vittf.io.ReferenceModels;
 import dev.vittf.models.ModelConfig;
 import dev.vittf.models.Presets;
+import dev.vittf.train.EpochRecord;
+import dev.vittf.train.Fit;
+import dev.vittf.train.TrainConfig;
+import dev.vittf.train.Trainer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
@@ -26,12 +31,14 @@ import picocli.CommandLine.Option;
 /**
  * The {@code train} command: trains a preset (or a reference-model JSON config) on an IDX directory
  * (MNIST / Fashion-MNIST layout) or an image-folder dataset, with a progress bar, per-epoch
- * evaluation, checkpoints, a metrics CSV, a learning-curve PNG and a final summary line. See {@link
- * Fit} for the files written.
+ * evaluation, checkpoints, a metrics CSV, a learning-curve PNG ({@value #PLOT}, written here after
+ * every epoch) and a final summary line. See {@link Fit} for the other files written.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Train a vision transformer on an IDX (MNIST/Fashion-MNIST) directory or an image-folder dataset.")
-public final class TrainCli implements Callable<Integer> {
+public final class TrainCommand implements Callable<Integer> {
+  /** File name of the learning-curve plot in the output directory. */
+  public static final String PLOT = "curves.png";
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -107,11 +114,11 @@ public final class TrainCli implements Callable<Integer> {
   private final PrintStream err;
 
   /** A command printing to the standard streams. */
-  public TrainCli() {
+  public TrainCommand() {
     this(System.out, System.err);
   }
 
-  TrainCli(PrintStream out, PrintStream err) {
+  TrainCommand(PrintStream out, PrintStream err) {
     this.out = out;
     this.err = err;
   }
@@ -123,11 +130,11 @@ public final class TrainCli implements Callable<Integer> {
 
   /** Runs the command line and returns its exit status (0 success, 1 training failure, 2 usage). */
   public static int run(String... args) {
-    return commandLine(new TrainCli()).execute(args);
+    return commandLine(new TrainCommand()).execute(args);
   }
 
   /** A picocli command line whose errors are printed as one clear line. */
-  public static CommandLine commandLine(TrainCli cli) {
+  public static CommandLine commandLine(TrainCommand cli) {
     CommandLine cl = new CommandLine(cli);
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
       cmd.getErr().println("train: " + ex.getMessage());
@@ -152,7 +159,7 @@ public final class TrainCli implements Callable<Integer> {
     String name = preset != null ? preset : config.getFileName().toString();
     out.printf(Locale.ROOT, "model %s (%s, %dx%dx%d, %d classes); train %s; test %s; output %s%n", name, model.architecture(),
         model.imageHeight(), model.imageWidth(), model.channels(), model.numClasses(), trainSet, testSet, output);
-    Listener listener = new Listener(train.epochs());
+    Listener listener = new Listener(train.epochs(), model.architecture() + " training");
     Fit.Result r;
     try {
       r = Fit.run(model, train, trainSet, testSet, output, resume, listener);
@@ -213,9 +220,10 @@ public final class TrainCli implements Callable<Integer> {
     return new ImageDataset[] {trainSet, testSet};
   }
 
-  /** Progress reporting: a progress bar per epoch and one summary line per epoch. */
+  /** Progress reporting: a progress bar per epoch, one summary line and the learning-curve PNG per epoch. */
   private final class Listener implements Fit.Listener {
     private final int epochs;
+    private final String plotTitle;
     private final ArrayDeque<long[]> window = new ArrayDeque<>();
     private ProgressBar bar;
     private int barEpoch = -1;
@@ -225,8 +233,9 @@ public final class TrainCli implements Callable<Integer> {
     private long startStep;
     private long startNanos;
 
-    Listener(int epochs) {
+    Listener(int epochs, String plotTitle) {
       this.epochs = epochs;
+      this.plotTitle = plotTitle;
     }
 
     @Override
@@ -272,8 +281,9 @@ public final class TrainCli implements Callable<Integer> {
     }
 
     @Override
-    public void epochEnded(EpochRecord e) {
+    public void epochEnded(EpochRecord e, List<EpochRecord> history, Path outputDir) throws IOException {
       closeBar();
+      TrainingPlot.write(outputDir.resolve(PLOT), plotTitle, history);
       double elapsed = (System.nanoTime() - startNanos) / 1e9;
       double done = (double) (e.step() - startStep) / Math.max(1, totalSteps - startStep);
       out.printf(Locale.ROOT,

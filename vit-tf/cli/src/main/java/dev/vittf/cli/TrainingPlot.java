@@ -1,5 +1,6 @@
-package dev.vittf.train;
+package dev.vittf.cli;
 
+import dev.vittf.train.EpochRecord;
 import java.awt.Color;
 import java.io.IOException;
 import java.io.OutputStream;

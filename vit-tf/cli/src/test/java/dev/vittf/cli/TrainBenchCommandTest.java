@@ -1,4 +1,4 @@
-package dev.vittf.train;
+package dev.vittf.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,17 +11,17 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-class TrainBenchTest {
+class TrainBenchCommandTest {
   @Test
   void reportsMillisecondsAndGflopsConsistently() {
     ModelConfig tiny = Presets.get("vit-tiny");
-    TrainBench.Result r = TrainBench.bench(tiny, 4, 1, 3, 1);
+    TrainBenchCommand.Result r = TrainBenchCommand.bench(tiny, 4, 1, 3, 1);
     assertEquals(3, r.stepMillis().length);
     assertTrue(r.msPerStep() > 0);
     assertEquals(3.0 * tiny.network().flopsPerImage() * 4 / (r.msPerStep() / 1e3) / 1e9, r.gflopsPerSecond(), 1e-9);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (PrintStream p = new PrintStream(out, true, StandardCharsets.UTF_8)) {
-      int code = new CommandLine(new TrainBench(p)).execute("--preset", "vit-tiny", "--batch-size", "2", "--warmup", "1", "--steps", "1");
+      int code = new CommandLine(new TrainBenchCommand(p)).execute("--preset", "vit-tiny", "--batch-size", "2", "--warmup", "1", "--steps", "1");
       assertEquals(0, code);
     }
     String s = out.toString(StandardCharsets.UTF_8);

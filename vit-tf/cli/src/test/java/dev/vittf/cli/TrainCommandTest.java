@@ -1,10 +1,13 @@
-package dev.vittf.train;
+package dev.vittf.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vittf.data.Idx;
 import dev.vittf.data.ImageDataset;
+import dev.vittf.train.SyntheticData;
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -13,11 +16,12 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-class TrainCliTest {
+class TrainCommandTest {
   @TempDir Path dir;
 
   private record Run(int code, String out, String err) {}
@@ -28,7 +32,7 @@ class TrainCliTest {
     StringWriter cliErr = new StringWriter();
     try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-      CommandLine cl = TrainCli.commandLine(new TrainCli(o, e));
+      CommandLine cl = TrainCommand.commandLine(new TrainCommand(o, e));
       cl.setErr(new PrintWriter(cliErr, true));
       int code = cl.execute(args);
       return new Run(code, out.toString(StandardCharsets.UTF_8), cliErr + err.toString(StandardCharsets.UTF_8));
@@ -73,7 +77,10 @@ class TrainCliTest {
     assertTrue(r.out().contains("epoch 2/2: train loss "), r.out());
     assertTrue(r.out().contains("done: tiny28.json, 2 epochs (10 steps), test accuracy "), r.out());
     assertTrue(r.err().contains("epoch 1/2"), "progress bar on stderr: " + r.err());
-    assertTrue(Files.exists(out.resolve(Fit.PLOT)));
+    // The learning curves are the command line's job (xchart stays out of the library).
+    BufferedImage png = ImageIO.read(out.resolve(TrainCommand.PLOT).toFile());
+    assertNotNull(png, "curves.png");
+    assertEquals(900, png.getWidth());
     Run again = run("--config", tinyConfig().toString(), "--data", data.toString(), "--output", out.toString(), "--epochs", "3",
         "--batch-size", "8", "--resume", "--no-progress");
     assertEquals(0, again.code(), again.err());
