@@ -42,8 +42,8 @@ double medianMs(Runnable body, int runs) {
   return t[runs / 2];
 }
 
-/** Reference fixtures: -Dvittf.fixtures=DIR (notebooks/run passes it), else ../shared/fixtures. */
-Path fixtures() { return Path.of(System.getProperty("vittf.fixtures", "../shared/fixtures")); }
+/** Reference fixtures: -Dvittf.fixtures=DIR (notebooks/run passes it), else the project's vit-tf/fixtures. */
+Path fixtures() { return Path.of(System.getProperty("vittf.fixtures", "vit-tf/fixtures")); }
 
 /** Where notebooks write their PNGs: -Dvittf.out=DIR, else notebooks/out. */
 Path outDir() { return Path.of(System.getProperty("vittf.out", "notebooks/out")); }

@@ -77,7 +77,7 @@ class SavedModelExporterTest {
 
   @Test
   void foreignCheckpointReproducesTheReferenceLogits(@TempDir Path base) throws Exception {
-    Path fixtures = Path.of("").toAbsolutePath().getParent().resolveSibling("shared").resolve("fixtures");
+    Path fixtures = TestSupport.fixtures();
     ReferenceModels.ReferenceModel ref = ReferenceModels.fromJsonFile(fixtures.resolve("vit.json"));
     Map<String, HostTensor> io = SafeTensors.read(fixtures.resolve("vit.io.safetensors")).tensors();
     SavedModelExporter.Result r = SavedModelExporter.export(ref.config(),
