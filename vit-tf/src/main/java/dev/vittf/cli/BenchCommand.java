@@ -1,12 +1,11 @@
 package dev.vittf.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vittf.core.BuildContext;
-import dev.vittf.core.GraphParameterStore;
 import dev.vittf.core.Mode;
 import dev.vittf.models.ModelConfig;
 import dev.vittf.models.Network;
 import dev.vittf.models.Presets;
+import dev.vittf.models.VitModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +23,6 @@ import org.tensorflow.Session;
 import org.tensorflow.TensorFlow;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.DeviceStepStats;
@@ -100,8 +98,8 @@ public final class BenchCommand implements Callable<Integer> {
    * @param xlaClusters XLA clusters executed in a traced run (0 without XLA)
    * @param intraOp intra-op threads (0 = default)
    * @param interOp inter-op threads (0 = default)
-   * @param graphMs graph construction
-   * @param initMs session creation and variable initialisation
+   * @param graphMs graph construction and session creation
+   * @param initMs variable initialisation (the seeded random initialisers)
    * @param firstMs first run (grappler, oneDNN primitive creation, XLA compilation)
    * @param medianMs steady-state median latency per batch
    * @param imagesPerSecond steady-state throughput
@@ -160,78 +158,71 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   Row measure(ModelConfig config, int batch, ConfigProto proto, List<PeakMatmul> pms) {
-    Network network = config.network();
     long t0 = System.nanoTime();
-    try (Graph g = new Graph()) {
-      // The same steps as VitModel.create, timed separately.
-      Ops tf = dev.vittf.core.GraphOps.create(g); // scan-free sub-scopes: linear-time graph building
-      GraphParameterStore store = new GraphParameterStore(g, 0);
-      Placeholder<TFloat32> images = tf.withName("images").placeholder(TFloat32.class,
-          Placeholder.shape(Shape.of(-1, config.imageHeight(), config.imageWidth(), config.channels())));
-      BuildContext ctx = BuildContext.root(tf, store, Mode.INFERENCE);
-      Operand<TFloat32> logits = network.apply(ctx, images);
+    try (VitModel model = VitModel.create(config, new VitModel.Options(Mode.INFERENCE, 0, proto))) {
       double graphMs = (System.nanoTime() - t0) / 1e6;
       long t1 = System.nanoTime();
-      try (Session session = new Session(g, proto)) {
-        session.initialize();
-        double initMs = (System.nanoTime() - t1) / 1e6;
-        float[] data = new float[batch * config.imageHeight() * config.imageWidth() * config.channels()];
-        Random rnd = new Random(0);
-        for (int i = 0; i < data.length; i++) {
-          data[i] = (float) rnd.nextGaussian();
-        }
-        Shape shape = Shape.of(batch, config.imageHeight(), config.imageWidth(), config.channels());
-        try (TFloat32 input = TFloat32.tensorOf(shape, t -> t.asRawTensor().data().asFloats().write(data))) {
-          long f0 = System.nanoTime();
+      model.initialize();
+      double initMs = (System.nanoTime() - t1) / 1e6;
+      Session session = model.session();
+      Operand<TFloat32> images = model.input();
+      Operand<TFloat32> logits = model.output(Network.LOGITS);
+      float[] data = new float[batch * config.imageHeight() * config.imageWidth() * config.channels()];
+      Random rnd = new Random(0);
+      for (int i = 0; i < data.length; i++) {
+        data[i] = (float) rnd.nextGaussian();
+      }
+      Shape shape = Shape.of(batch, config.imageHeight(), config.imageWidth(), config.channels());
+      try (TFloat32 input = TFloat32.tensorOf(shape, t -> t.asRawTensor().data().asFloats().write(data))) {
+        long f0 = System.nanoTime();
+        runOnce(session, images, input, logits);
+        double firstMs = (System.nanoTime() - f0) / 1e6;
+        for (int i = 0; i < warmup; i++) {
           runOnce(session, images, input, logits);
-          double firstMs = (System.nanoTime() - f0) / 1e6;
-          for (int i = 0; i < warmup; i++) {
-            runOnce(session, images, input, logits);
-          }
-          pms.forEach(PeakMatmul::runMs);
-          double[] ms = new double[iterations];
-          double[][] peakMs = new double[pms.size()][iterations];
-          for (int i = 0; i < iterations; i++) {
-            long s = System.nanoTime();
-            runOnce(session, images, input, logits);
-            ms[i] = (System.nanoTime() - s) / 1e6;
-            for (int p = 0; p < pms.size(); p++) {
-              peakMs[p][i] = pms.get(p).runMs();
-            }
-          }
-          double median = median(ms);
-          // Per iteration: the best peak matmul of that iteration, and the model's GFLOP/s over it (paired,
-          // so that load changes between iterations cancel); the fraction is the median of these ratios.
-          double flops = network.flopsPerImage() * (double) batch;
-          double[] peakPerIter = new double[iterations];
-          double[] ratio = new double[iterations];
-          int[] bestSize = new int[iterations];
-          for (int i = 0; i < iterations; i++) {
-            peakPerIter[i] = Double.NaN;
-            for (int p = 0; p < pms.size(); p++) {
-              double gf = pms.get(p).flops() / (peakMs[p][i] / 1000) / 1e9;
-              if (Double.isNaN(peakPerIter[i]) || gf > peakPerIter[i]) {
-                peakPerIter[i] = gf;
-                bestSize[i] = pms.get(p).size();
-              }
-            }
-            ratio[i] = flops / (ms[i] / 1000) / 1e9 / peakPerIter[i];
-          }
-          double peakGflops = pms.isEmpty() ? Double.NaN : median(peakPerIter);
-          double fraction = pms.isEmpty() ? Double.NaN : median(ratio);
-          int peakN = pms.isEmpty() ? 0 : mostFrequent(bestSize);
-          Map<String, long[]> byType = new HashMap<>();
-          Map<String, long[]> byNode = new HashMap<>();
-          int clusters = trace(session, images, input, logits, byType, byNode);
-          if (profile) {
-            printProfile(byType, byNode);
-          }
-          double ips = batch / (median / 1000);
-          double gflops = network.flopsPerImage() * (double) batch / (median / 1000) / 1e9;
-          return new Row(preset, config.architecture(), store.parameterCount(), network.flopsPerImage(), batch, xlaEnabled(),
-              clusters, proto.getIntraOpParallelismThreads(), proto.getInterOpParallelismThreads(), graphMs, initMs, firstMs,
-              median, ips, gflops, peakGflops, peakN, fraction, peakRssMb(), TensorFlow.version());
         }
+        pms.forEach(PeakMatmul::runMs);
+        double[] ms = new double[iterations];
+        double[][] peakMs = new double[pms.size()][iterations];
+        for (int i = 0; i < iterations; i++) {
+          long s = System.nanoTime();
+          runOnce(session, images, input, logits);
+          ms[i] = (System.nanoTime() - s) / 1e6;
+          for (int p = 0; p < pms.size(); p++) {
+            peakMs[p][i] = pms.get(p).runMs();
+          }
+        }
+        double median = median(ms);
+        // Per iteration: the best peak matmul of that iteration, and the model's GFLOP/s over it (paired,
+        // so that load changes between iterations cancel); the fraction is the median of these ratios.
+        double flops = model.flopsPerImage() * (double) batch;
+        double[] peakPerIter = new double[iterations];
+        double[] ratio = new double[iterations];
+        int[] bestSize = new int[iterations];
+        for (int i = 0; i < iterations; i++) {
+          peakPerIter[i] = Double.NaN;
+          for (int p = 0; p < pms.size(); p++) {
+            double gf = pms.get(p).flops() / (peakMs[p][i] / 1000) / 1e9;
+            if (Double.isNaN(peakPerIter[i]) || gf > peakPerIter[i]) {
+              peakPerIter[i] = gf;
+              bestSize[i] = pms.get(p).size();
+            }
+          }
+          ratio[i] = flops / (ms[i] / 1000) / 1e9 / peakPerIter[i];
+        }
+        double peakGflops = pms.isEmpty() ? Double.NaN : median(peakPerIter);
+        double fraction = pms.isEmpty() ? Double.NaN : median(ratio);
+        int peakN = pms.isEmpty() ? 0 : mostFrequent(bestSize);
+        Map<String, long[]> byType = new HashMap<>();
+        Map<String, long[]> byNode = new HashMap<>();
+        int clusters = trace(session, images, input, logits, byType, byNode);
+        if (profile) {
+          printProfile(byType, byNode);
+        }
+        double ips = batch / (median / 1000);
+        double gflops = model.flopsPerImage() * (double) batch / (median / 1000) / 1e9;
+        return new Row(preset, config.architecture(), model.parameterCount(), model.flopsPerImage(), batch, xlaEnabled(),
+            clusters, proto.getIntraOpParallelismThreads(), proto.getInterOpParallelismThreads(), graphMs, initMs, firstMs,
+            median, ips, gflops, peakGflops, peakN, fraction, peakRssMb(), TensorFlow.version());
       }
     }
   }
