@@ -172,7 +172,9 @@ public final class SavedModelExporter {
         sw.done("build " + (options.xla() ? "XLA " : "") + "serving graph (" + g.toGraphDef().getNodeCount() + " nodes)");
         session.initialize(); // init-scope ops of the serving graph (none today), before its variables are written
         if (values != null) {
-          session.restore(stageWeights(store.parameters(), values, staging));
+          String prefix = stageWeights(store.parameters(), values, staging);
+          sw.done("stage weights as a TensorFlow checkpoint");
+          session.restore(prefix);
         } else {
           store.initialize(session);
         }

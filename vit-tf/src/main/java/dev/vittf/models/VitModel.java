@@ -56,20 +56,19 @@ public final class VitModel implements AutoCloseable {
   private final ModelGraph model;
   /** Whether every variable holds a value (initialised or loaded). Guarded by {@code this}. */
   private boolean ready;
+  /** Whether the seeded random initialisers have run. Guarded by {@code this}. */
+  private boolean ranInitializers;
 
-  private VitModel(ModelConfig config, Options options, Map<String, HostTensor> weights) {
+  private VitModel(ModelConfig config, Options options, boolean forLoading) {
     this.config = config;
     Graph g = new Graph();
     Session s = null;
     try {
-      this.store = weights == null ? new GraphParameterStore(g, options.seed()) : GraphParameterStore.forLoading(g);
+      this.store = forLoading ? GraphParameterStore.forLoading(g) : new GraphParameterStore(g, options.seed());
       this.model = ModelGraph.build(g, config, options.mode(), store);
       s = options.sessionConfig() == null ? new Session(g) : new Session(g, options.sessionConfig());
       this.graph = g;
       this.session = s;
-      if (weights != null) {
-        loadWeights(weights);
-      }
     } catch (RuntimeException | Error e) {
       if (s != null) {
         s.close();
@@ -81,17 +80,17 @@ public final class VitModel implements AutoCloseable {
 
   /** Builds an inference model with freshly initialised weights (seed 0). */
   public static VitModel create(ModelConfig config) {
-    return new VitModel(config, Options.defaults(), null);
+    return new VitModel(config, Options.defaults(), false);
   }
 
   /** Builds a model with the given options and seeded weights. */
   public static VitModel create(ModelConfig config, Options options) {
-    return new VitModel(config, options, null);
+    return new VitModel(config, options, false);
   }
 
   /** Builds an inference model with initial weights from {@code seed}. */
   public static VitModel create(ModelConfig config, long seed) {
-    return new VitModel(config, new Options(Mode.INFERENCE, seed, null), null);
+    return new VitModel(config, new Options(Mode.INFERENCE, seed, null), false);
   }
 
   /**
@@ -101,12 +100,28 @@ public final class VitModel implements AutoCloseable {
    * @throws IllegalArgumentException if a parameter is missing, unknown or mis-shaped
    */
   public static VitModel create(ModelConfig config, Map<String, HostTensor> weights) {
-    return new VitModel(config, Options.defaults(), Objects.requireNonNull(weights, "weights"));
+    return create(config, weights, Options.defaults());
   }
 
   /** Like {@link #create(ModelConfig, Map)} with the given mode and session config ({@code seed} is unused). */
   public static VitModel create(ModelConfig config, Map<String, HostTensor> weights, Options options) {
-    return new VitModel(config, options, Objects.requireNonNull(weights, "weights"));
+    VitModel model = createWithoutInitializers(config, options);
+    try {
+      model.loadWeights(Objects.requireNonNull(weights, "weights"));
+    } catch (RuntimeException | Error e) {
+      model.close();
+      throw e;
+    }
+    return model;
+  }
+
+  /**
+   * Builds a model with no initialiser at all, for weights that arrive later: call {@link #loadWeights}
+   * before anything else (e.g. once a checkpoint read in parallel with the build is converted to {@link
+   * #parameters()}); until then runs fail with an {@code IllegalStateException}.
+   */
+  public static VitModel createWithoutInitializers(ModelConfig config, Options options) {
+    return new VitModel(config, options, true);
   }
 
   /**
@@ -117,7 +132,16 @@ public final class VitModel implements AutoCloseable {
     if (!ready) {
       store.initialize(session);
       ready = true;
+      ranInitializers = true;
     }
+  }
+
+  /**
+   * Whether this model's random initialisers have run (false for a model built from weights, or whose
+   * weights were all loaded before first use).
+   */
+  public synchronized boolean ranInitializers() {
+    return ranInitializers;
   }
 
   /** The config. */
