@@ -1,4 +1,4 @@
-// Loading real checkpoints: vit-pytorch and timm reference models from ../shared/fixtures.
+// Loading real checkpoints: vit-pytorch and timm reference models from the project's vit-tf/fixtures.
 //   jshell --class-path "$(notebooks/run --classpath)" notebooks/checkpoint.jsh
 /open notebooks/lib/common.jsh
 

@@ -1,6 +1,6 @@
 // A/B of three ways to compute ViT-B/16's attention core (12 heads of 64, 197 tokens) in TensorFlow Java,
 // interleaved run by run in one JVM. From the project root, after `mvn -B -ntp -DskipTests package`:
-//   java -cp "vit-tf/target/vit-tf.jar:vit-tf/target/lib/*" docs/tuning/AttentionLayouts.java 8
+//   java -cp "vit-tf/cli/target/vit-tf.jar:vit-tf/cli/target/lib/*" docs/tuning/AttentionLayouts.java 8
 // (a) what blocks/Attention does: reshape, transpose to [3, B, H, N, d], unstack, Einsum x2, transpose back
 // (b) the same with BatchMatMulV3 (adj_y) instead of Einsum
 // (c) no explicit transposes: unstack [B, N, 3, H, d] on axis 2 and Einsum in token-major layout

@@ -1,7 +1,7 @@
 // A/B of the ViT-B/16 MLP block (768 -> 3072 -> GELU -> 768): the previous FeedForward (Dense on [B, N, D], so
 // a Reshape sits between BiasAdd and GELU and grappler cannot fuse the GELU) against the current one (works on
 // the [B*N, D] matrix: MatMul + BiasAdd + GELU become one _MklNativeFusedMatMul). Interleaved in one JVM.
-//   java -cp "vit-tf/target/vit-tf.jar:vit-tf/target/lib/*" docs/tuning/FeedForwardFusion.java 8
+//   java -cp "vit-tf/cli/target/vit-tf.jar:vit-tf/cli/target/lib/*" docs/tuning/FeedForwardFusion.java 8
 import dev.vittf.blocks.Activations;
 import dev.vittf.blocks.Dense;
 import dev.vittf.blocks.FeedForward;

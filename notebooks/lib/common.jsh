@@ -3,6 +3,11 @@
 //   /exit failures == 0 ? 0 : 1
 // so that notebooks/run (and CI) fail when a check fails.
 import dev.vittf.analysis.*;
+import dev.vittf.arch.cait.*;
+import dev.vittf.arch.deepvit.*;
+import dev.vittf.arch.parallelvit.*;
+import dev.vittf.arch.scalablevit.*;
+import dev.vittf.arch.vit.*;
 import dev.vittf.core.*;
 import dev.vittf.io.*;
 import dev.vittf.models.*;
@@ -37,8 +42,8 @@ double medianMs(Runnable body, int runs) {
   return t[runs / 2];
 }
 
-/** Reference fixtures: -Dvittf.fixtures=DIR (notebooks/run passes it), else ../shared/fixtures. */
-Path fixtures() { return Path.of(System.getProperty("vittf.fixtures", "../shared/fixtures")); }
+/** Reference fixtures: -Dvittf.fixtures=DIR (notebooks/run passes it), else the project's vit-tf/fixtures. */
+Path fixtures() { return Path.of(System.getProperty("vittf.fixtures", "vit-tf/fixtures")); }
 
 /** Where notebooks write their PNGs: -Dvittf.out=DIR, else notebooks/out. */
 Path outDir() { return Path.of(System.getProperty("vittf.out", "notebooks/out")); }

@@ -2,7 +2,7 @@
 """Independent NumPy reference for vit-pytorch DeepViT, vit-pytorch CaiT and timm CaiT.
 
 Works on NHWC inputs and PyTorch state_dicts (original key names and layouts), written from the
-architecture descriptions in ../shared/design.md and ../shared/fixtures/README.md, in float64.
+architecture descriptions in docs/ and vit-tf/fixtures/README.md, in float64.
 
   check DIR   recompute the logits of the deepvit, cait and timm_cait fixtures in DIR and print the
               max difference (must be ~1e-6)

@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vittf.arch.cait.CaiTConfig;
+import dev.vittf.arch.deepvit.DeepViTConfig;
 import dev.vittf.blocks.AttentionConfig.QkvLayout;
 import dev.vittf.blocks.LayerScale;
 import dev.vittf.blocks.PatchEmbedding;
 import dev.vittf.core.InvalidConfigException;
 import dev.vittf.core.ParameterSpec;
-import dev.vittf.models.CaiTConfig;
-import dev.vittf.models.DeepViTConfig;
 import dev.vittf.models.ModelConfig;
 import dev.vittf.models.ModelParameters;
 import dev.vittf.models.Pool;

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Parity on configurations of the three families that the shared fixtures do not cover: DeepViT with
+ * Parity on configurations of the three families that the reference fixtures do not cover: DeepViT with
  * mean pooling (class token included) and 3 heads, vit-pytorch CaiT with 2 class-attention blocks and
  * 2 heads, timm CaiT on 24x40 images with 6 heads; batch 3 each. The reference logits come from an
  * independent float64 NumPy implementation ({@code src/test/python/deepvit_cait_reference.py}) that

@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vittf.arch.cait.CaiTConfig;
+import dev.vittf.arch.deepvit.DeepViTConfig;
 import dev.vittf.core.BuildContext;
 import dev.vittf.core.GraphParameterStore;
 import dev.vittf.core.HostTensor;
 import dev.vittf.core.Mode;
-import dev.vittf.models.CaiTConfig;
-import dev.vittf.models.DeepViTConfig;
 import dev.vittf.models.EagerRunner;
 import dev.vittf.models.ModelConfig;
 import dev.vittf.models.Network;
@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
@@ -35,7 +36,6 @@ import org.tensorflow.Session;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
-import org.junit.jupiter.api.Test;
 
 /**
  * Training mode of DeepViT and CaiT: no random op in inference graphs, fresh randomness per run in

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * The acceptance test: every fixture case in the fixture directory (default {@code ../shared/fixtures},
- * or {@code -Dvittf.fixtures=DIR}) is built from its JSON, loaded from its checkpoint and run on its
+ * The acceptance test: every fixture case in the fixture directory (default the project's {@code
+ * vit-tf/fixtures}, or {@code -Dvittf.fixtures=DIR}) is built from its JSON, loaded from its checkpoint and run on its
  * input in graph mode and in eager mode; logits must match the reference to 1e-4. Every family is
  * implemented: a case whose family is unknown fails with "not implemented yet".
  */

@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-/** Locates the reference fixtures: {@code -Dvittf.fixtures=DIR}, else {@code <project>/../shared/fixtures}. */
+/**
+ * Locates the reference fixtures: {@code -Dvittf.fixtures=DIR}, else the project's own copy {@code
+ * vit-tf/fixtures}, found from the working directory (surefire runs in the module directory) or a parent.
+ */
 public final class Fixtures {
   private Fixtures() {}
 
@@ -20,9 +23,14 @@ public final class Fixtures {
       return Path.of(prop).toAbsolutePath();
     }
     Path here = Path.of("").toAbsolutePath();
-    // Surefire runs in the module directory; the project root is its parent.
-    Path root = Files.exists(here.resolve("vit-tf")) ? here : here.getParent();
-    return root.resolveSibling("shared").resolve("fixtures");
+    for (Path p = here; p != null; p = p.getParent()) {
+      Path candidate = p.resolve("vit-tf").resolve("fixtures");
+      if (Files.isRegularFile(candidate.resolve("MANIFEST.sha256"))) {
+        return candidate;
+      }
+    }
+    throw new IllegalStateException("fixture directory not found: no vit-tf/fixtures in " + here
+        + " or any parent (set -Dvittf.fixtures=DIR)");
   }
 
   /** Case names (every {@code <case>.json} with its two safetensors files). */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vittf.arch.vit.ViTConfig;
 import dev.vittf.core.BuildContext;
 import dev.vittf.core.EagerParameterStore;
 import dev.vittf.core.GraphParameterStore;
@@ -14,17 +15,16 @@ import dev.vittf.core.Initializer;
 import dev.vittf.core.Mode;
 import dev.vittf.core.ParameterRole;
 import dev.vittf.core.ParameterSpec;
-import dev.vittf.models.ViTConfig;
 import dev.vittf.models.VitModel;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.tensorflow.EagerSession;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Session;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
-import org.junit.jupiter.api.Test;
 
 /** Names, duplicates, deterministic initialisation and listing of the parameter store. */
 class ParameterStoreTest {

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vittf.arch.vit.ViTConfig;
 import dev.vittf.core.InvalidConfigException;
 import dev.vittf.io.ReferenceModels;
 import dev.vittf.models.Pool;
-import dev.vittf.models.ViTConfig;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 

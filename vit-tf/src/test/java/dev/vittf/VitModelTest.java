@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vittf.arch.vit.ViTConfig;
 import dev.vittf.core.HostTensor;
 import dev.vittf.core.Mode;
 import dev.vittf.models.EagerRunner;
 import dev.vittf.models.ModelParameters;
 import dev.vittf.models.Network;
 import dev.vittf.models.Presets;
-import dev.vittf.models.ViTConfig;
 import dev.vittf.models.VitModel;
 import java.util.HashMap;
 import java.util.Map;

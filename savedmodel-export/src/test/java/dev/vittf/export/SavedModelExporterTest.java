@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vittf.arch.vit.ViTConfig;
 import dev.vittf.core.HostTensor;
 import dev.vittf.io.CheckpointMismatchException;
 import dev.vittf.io.CheckpointSource;
@@ -13,7 +14,6 @@ import dev.vittf.io.ReferenceModels;
 import dev.vittf.io.SafeTensors;
 import dev.vittf.models.ModelConfig;
 import dev.vittf.models.Presets;
-import dev.vittf.models.ViTConfig;
 import dev.vittf.models.VitModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,7 +77,7 @@ class SavedModelExporterTest {
 
   @Test
   void foreignCheckpointReproducesTheReferenceLogits(@TempDir Path base) throws Exception {
-    Path fixtures = Path.of("").toAbsolutePath().getParent().resolveSibling("shared").resolve("fixtures");
+    Path fixtures = TestSupport.fixtures();
     ReferenceModels.ReferenceModel ref = ReferenceModels.fromJsonFile(fixtures.resolve("vit.json"));
     Map<String, HostTensor> io = SafeTensors.read(fixtures.resolve("vit.io.safetensors")).tensors();
     SavedModelExporter.Result r = SavedModelExporter.export(ref.config(),

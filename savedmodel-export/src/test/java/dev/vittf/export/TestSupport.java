@@ -36,6 +36,24 @@ public final class TestSupport {
     return new HostTensor(new long[] {batch, c.imageHeight(), c.imageWidth(), c.channels()}, x);
   }
 
+  /**
+   * The project's reference fixtures ({@code -Dvittf.fixtures=DIR}, else {@code vit-tf/fixtures} found from the
+   * working directory, the module directory under surefire, or a parent).
+   */
+  public static Path fixtures() {
+    String prop = System.getProperty("vittf.fixtures");
+    if (prop != null && !prop.isBlank()) {
+      return Path.of(prop).toAbsolutePath();
+    }
+    Path here = Path.of("").toAbsolutePath();
+    for (Path p = here; p != null; p = p.getParent()) {
+      if (Files.isRegularFile(p.resolve("vit-tf/fixtures/MANIFEST.sha256"))) {
+        return p.resolve("vit-tf/fixtures");
+      }
+    }
+    throw new IllegalStateException("no vit-tf/fixtures in " + here + " or any parent (set -Dvittf.fixtures=DIR)");
+  }
+
   /** Relative paths of every file and directory under {@code dir}, sorted. */
   public static List<String> tree(Path dir) throws IOException {
     if (!Files.exists(dir)) {

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vittf.arch.vit.ViTConfig;
 import dev.vittf.core.HostTensor;
 import dev.vittf.io.SafeTensors;
-import dev.vittf.models.ViTConfig;
 import dev.vittf.models.VitModel;
 import java.nio.file.Path;
 import java.util.Map;

@@ -1,14 +1,19 @@
 package dev.vittf.io;
 
+import dev.vittf.arch.cait.CaiTConfig;
+import dev.vittf.arch.cait.CaiTMappings;
+import dev.vittf.arch.deepvit.DeepViTConfig;
+import dev.vittf.arch.deepvit.DeepViTMappings;
+import dev.vittf.arch.parallelvit.ParallelViTConfig;
+import dev.vittf.arch.parallelvit.ParallelViTMappings;
+import dev.vittf.arch.scalablevit.ScalableViTConfig;
+import dev.vittf.arch.scalablevit.ScalableViTMappings;
+import dev.vittf.arch.vit.ViTConfig;
+import dev.vittf.arch.vit.ViTMappings;
 import dev.vittf.core.HostTensor;
 import dev.vittf.core.ParameterSpec;
-import dev.vittf.models.CaiTConfig;
-import dev.vittf.models.DeepViTConfig;
 import dev.vittf.models.ModelConfig;
 import dev.vittf.models.ModelParameters;
-import dev.vittf.models.ParallelViTConfig;
-import dev.vittf.models.ScalableViTConfig;
-import dev.vittf.models.ViTConfig;
 import dev.vittf.models.VitModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,10 +41,10 @@ public final class Checkpoints {
       };
     }
     if (config instanceof DeepViTConfig c && source == CheckpointSource.VIT_PYTORCH) {
-      return DeepViTCaiTMappings.deepvitPytorch(c);
+      return DeepViTMappings.deepvitPytorch(c);
     }
     if (config instanceof CaiTConfig c && source != CheckpointSource.NATIVE) {
-      return source == CheckpointSource.TIMM ? DeepViTCaiTMappings.caitTimm(c) : DeepViTCaiTMappings.caitPytorch(c);
+      return source == CheckpointSource.TIMM ? CaiTMappings.caitTimm(c) : CaiTMappings.caitPytorch(c);
     }
     if (config instanceof ParallelViTConfig c) {
       return switch (source) {

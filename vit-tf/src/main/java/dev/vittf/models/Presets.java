@@ -1,5 +1,10 @@
 package dev.vittf.models;
 
+import dev.vittf.arch.cait.CaiTConfig;
+import dev.vittf.arch.deepvit.DeepViTConfig;
+import dev.vittf.arch.parallelvit.ParallelViTConfig;
+import dev.vittf.arch.scalablevit.ScalableViTConfig;
+import dev.vittf.arch.vit.ViTConfig;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -28,9 +28,11 @@ import java.util.Map;
  *       normalisation), from which {@code resume} continues exactly where it stopped;
  *   <li>{@value #WEIGHTS}: the model weights only, loadable into an inference {@code VitModel} with
  *       {@code Checkpoints.load(model, file, CheckpointSource.NATIVE)};
- *   <li>{@value #METRICS}: one CSV line per epoch; {@value #PLOT}: training loss and test accuracy per
- *       epoch.
+ *   <li>{@value #METRICS}: one CSV line per epoch.
  * </ul>
+
+ * Progress and extra outputs belong to the caller, through a {@link Listener} (the command line draws a
+ * progress bar and writes the learning-curve PNG), so the library needs no UI or plotting dependency.
  *
  * A non-finite loss stops training with a {@link NonFiniteLossException} naming the step and the last
  * good checkpoint, which is left untouched.
@@ -42,8 +44,6 @@ public final class Fit {
   public static final String WEIGHTS = "model.safetensors";
   /** File name of the per-epoch metrics. */
   public static final String METRICS = "metrics.csv";
-  /** File name of the learning-curve plot. */
-  public static final String PLOT = "curves.png";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -55,8 +55,11 @@ public final class Fit {
     /** After every step. */
     default void stepped(Trainer.StepResult result, int epoch) {}
 
-    /** After every epoch's evaluation and checkpoint. */
-    default void epochEnded(EpochRecord record) {}
+    /**
+     * After every epoch's evaluation, once its checkpoint, weights and metrics are written: {@code history}
+     * holds every epoch so far (including those before a resume), {@code outputDir} is where the files are.
+     */
+    default void epochEnded(EpochRecord record, List<EpochRecord> history, Path outputDir) throws IOException {}
   }
 
   /**
@@ -141,8 +144,7 @@ public final class Fit {
         lastGoodStep = trainer.globalStep();
         trainer.exportWeights(outputDir.resolve(WEIGHTS));
         writeMetrics(outputDir.resolve(METRICS), history);
-        TrainingPlot.write(outputDir.resolve(PLOT), model.architecture() + " training", history);
-        listener.epochEnded(rec);
+        listener.epochEnded(rec, List.copyOf(history), outputDir);
       }
       return new Result(List.copyOf(history), outputDir, trainSeconds, trainer.parameterCount());
     }

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vittf.analysis.AttentionMaps.HeadFusion;
+import dev.vittf.arch.vit.ViTConfig;
 import dev.vittf.core.HostTensor;
 import dev.vittf.core.Mode;
 import dev.vittf.models.EagerRunner;
-import dev.vittf.models.ViTConfig;
 import dev.vittf.models.VitModel;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -9,10 +9,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vittf.Fixtures;
+import dev.vittf.arch.parallelvit.ParallelViTConfig;
+import dev.vittf.arch.scalablevit.ScalableViTConfig;
+import dev.vittf.arch.scalablevit.ScalableViTReferences;
 import dev.vittf.core.HostTensor;
 import dev.vittf.models.ModelParameters;
-import dev.vittf.models.ParallelViTConfig;
-import dev.vittf.models.ScalableViTConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -32,10 +33,10 @@ class ParallelScalableReferencesTest {
     assertFalse(((ScalableViTConfig) ReferenceModels.fromJson(paper).config()).upstreamBlockOrder());
     assertTrue(((ScalableViTConfig) ReferenceModels.fromJson(upstream).config()).upstreamBlockOrder());
     // an explicit block_order field wins over the case name
-    assertTrue(ParallelScalableReferences.upstreamOrder(paper.deepCopy().put("block_order", "upstream")));
-    assertFalse(ParallelScalableReferences.upstreamOrder(upstream.deepCopy().put("block_order", "paper")));
+    assertTrue(ScalableViTReferences.upstreamOrder(paper.deepCopy().put("block_order", "upstream")));
+    assertFalse(ScalableViTReferences.upstreamOrder(upstream.deepCopy().put("block_order", "paper")));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> ParallelScalableReferences.upstreamOrder(paper.deepCopy().put("block_order", "sideways")));
+        () -> ScalableViTReferences.upstreamOrder(paper.deepCopy().put("block_order", "sideways")));
     assertTrue(e.getMessage().contains("block_order must be 'paper' or 'upstream'"), e.getMessage());
   }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vittf.arch.vit.ViTConfig;
 import dev.vittf.blocks.PatchEmbedding;
 import dev.vittf.core.InvalidConfigException;
 import java.nio.file.Files;

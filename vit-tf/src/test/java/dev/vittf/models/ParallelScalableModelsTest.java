@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vittf.RandomWeights;
+import dev.vittf.arch.parallelvit.ParallelViTConfig;
+import dev.vittf.arch.scalablevit.ScalableViTConfig;
 import dev.vittf.core.HostTensor;
 import dev.vittf.core.Mode;
 import dev.vittf.core.ParameterSpec;

@@ -4,14 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vittf.arch.vit.ViTConfig;
 import dev.vittf.blocks.FeedForward;
 import dev.vittf.core.BuildContext;
 import dev.vittf.core.GraphParameterStore;
 import dev.vittf.core.Mode;
-import dev.vittf.models.ViTConfig;
 import dev.vittf.models.VitModel;
 import java.util.Set;
 import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
@@ -22,7 +23,6 @@ import org.tensorflow.proto.DeviceStepStats;
 import org.tensorflow.proto.NodeExecStats;
 import org.tensorflow.proto.RunOptions;
 import org.tensorflow.types.TFloat32;
-import org.junit.jupiter.api.Test;
 
 /**
  * Guards the graph shapes that make inference fast on CPU: grappler must fuse each dense layer's

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vittf.arch.vit.ViTConfig;
 import dev.vittf.core.HostTensor;
 import dev.vittf.core.ParameterRole;
 import dev.vittf.core.ParameterSpec;
@@ -14,7 +15,6 @@ import dev.vittf.data.ImageDataset;
 import dev.vittf.data.Normalization;
 import dev.vittf.models.ModelConfig;
 import dev.vittf.models.Presets;
-import dev.vittf.models.ViTConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

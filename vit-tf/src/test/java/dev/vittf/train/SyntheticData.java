@@ -3,11 +3,15 @@ package dev.vittf.train;
 import dev.vittf.data.ImageDataset;
 import java.util.SplittableRandom;
 
-/** Generated, learnable image data for fast tests: class k is a bright square at a class-specific place plus noise. */
-final class SyntheticData {
+/**
+ * Generated, learnable image data for fast tests: class k is a bright square at a class-specific place plus noise
+ * (public: the command-line module's tests use it through the test jar).
+ */
+public final class SyntheticData {
   private SyntheticData() {}
 
-  static ImageDataset make(int n, int h, int w, int c, int classes, long seed) {
+  /** {@code n} images of {@code h x w x c}, labels cycling through {@code classes}. */
+  public static ImageDataset make(int n, int h, int w, int c, int classes, long seed) {
     SplittableRandom r = new SplittableRandom(seed);
     byte[] px = new byte[n * h * w * c];
     int[] y = new int[n];

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vittf.arch.vit.ViTConfig;
 import dev.vittf.core.HostTensor;
 import dev.vittf.core.Mode;
 import dev.vittf.data.Augmentation;
@@ -17,7 +18,6 @@ import dev.vittf.data.Normalization;
 import dev.vittf.io.CheckpointSource;
 import dev.vittf.io.Checkpoints;
 import dev.vittf.io.SafeTensors;
-import dev.vittf.models.ViTConfig;
 import dev.vittf.models.VitModel;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.vittf.export.cli;
 
-import dev.vittf.cli.NativeLogging;
+import dev.vittf.core.NativeLogging;
 import dev.vittf.export.ServingModel;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

@@ -3,13 +3,13 @@ package dev.vittf.export.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vittf.arch.vit.ViTConfig;
 import dev.vittf.core.HostTensor;
 import dev.vittf.export.ServingModel;
 import dev.vittf.export.TestSupport;
 import dev.vittf.io.Checkpoints;
 import dev.vittf.io.SafeTensors;
 import dev.vittf.models.ConfigJson;
-import dev.vittf.models.ViTConfig;
 import dev.vittf.models.VitModel;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -192,7 +192,7 @@ class CliTest {
     assertErrorStartsWith(cli("export", "--preset", "vit-tiny", "--checkpoint", ckpt.toString(), "-o", dir.resolve("m").toString()), 3,
         "error: checkpoint does not match the model (native (vit-tf names)): missing 11 [blocks/1/norm1/scale,");
     // A vit-pytorch state dict read with our names: everything is unexpected.
-    Path fixture = Path.of("").toAbsolutePath().getParent().resolveSibling("shared").resolve("fixtures").resolve("vit.safetensors");
+    Path fixture = TestSupport.fixtures().resolve("vit.safetensors");
     assertErrorStartsWith(cli("export", "--preset", "vit-tiny", "--checkpoint", fixture.toString(), "-o", dir.resolve("m").toString()), 3,
         "error: checkpoint does not match the model (native (vit-tf names)): missing ");
     assertError(cli("export", "--preset", "vit-tiny", "--checkpoint", dir.resolve("nope.safetensors").toString(), "-o",

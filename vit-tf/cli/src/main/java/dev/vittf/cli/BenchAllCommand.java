@@ -1,0 +1,309 @@
+package dev.vittf.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vittf.analysis.Plots;
+import dev.vittf.core.NativeLogging;
+import dev.vittf.models.Presets;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Runs {@code bench} for every architecture's seed preset and ViT-B/16, at each batch size, with and
+ * without XLA auto-clustering, each configuration in its own child JVM (XLA is switched on by {@code
+ * TF_XLA_FLAGS} at JVM start, and a fresh process gives each configuration its own peak resident
+ * memory). Writes a Markdown table with the command, the machine and its load to {@code --output}
+ * (between {@code bench-all} markers, so that hand-written notes around it survive a re-run) and a bar
+ * chart of parameter count and throughput to {@code --png}.
+ */
+@Command(name = "bench-all", mixinStandardHelpOptions = true,
+    description = "Benchmark every architecture's seed preset and ViT-B/16 (child JVM per configuration, XLA off/on) into a Markdown table.")
+public final class BenchAllCommand implements Callable<Integer> {
+  static final String BEGIN = "<!-- bench-all:begin -->";
+  static final String END = "<!-- bench-all:end -->";
+
+  @Option(names = "--presets", split = ",",
+      description = "presets (default: every registered '*-seed' preset, then vit-b16)")
+  List<String> presets;
+
+  @Option(names = "--batch", split = ",", defaultValue = "1,8", description = "batch sizes (default: ${DEFAULT-VALUE})")
+  List<Integer> batches;
+
+  @Option(names = "--xla", split = ",", defaultValue = "off,on", description = "XLA modes to run (default: ${DEFAULT-VALUE})")
+  List<String> xlaModes;
+
+  @Option(names = "--iterations", defaultValue = "10", description = "timed runs per configuration (default: ${DEFAULT-VALUE})")
+  int iterations;
+
+  @Option(names = "--warmup", defaultValue = "3", description = "untimed runs after the first (default: ${DEFAULT-VALUE})")
+  int warmup;
+
+  @Option(names = "--intra-op-threads", defaultValue = "0", description = "0 = TensorFlow default")
+  int intraOp;
+
+  @Option(names = "--inter-op-threads", defaultValue = "0", description = "0 = TensorFlow default")
+  int interOp;
+
+  @Option(names = "--child-heap", defaultValue = "4g", description = "-Xmx of each child JVM (default: ${DEFAULT-VALUE})")
+  String childHeap;
+
+  @Option(names = "--output", description = "Markdown file to write (e.g. docs/benchmarks.md); printed only if absent")
+  Path output;
+
+  @Option(names = "--png", description = "bar chart PNG (parameters and batch-8 images/s per preset)")
+  Path png;
+
+  @Override
+  public Integer call() throws Exception {
+    List<String> names = presets != null ? presets : defaultPresets();
+    for (String n : names) {
+      Presets.get(n); // fail before starting anything on an unknown preset
+    }
+    double loadBefore = loadAverage();
+    long t0 = System.nanoTime();
+    List<Map<String, Object>> rows = new ArrayList<>();
+    List<String> failures = new ArrayList<>();
+    for (String preset : names) {
+      for (int batch : batches) {
+        for (String xla : xlaModes) {
+          boolean on = switch (xla) {
+            case "on" -> true;
+            case "off" -> false;
+            default -> throw new IllegalArgumentException("--xla takes 'on' and/or 'off', got '" + xla + "'");
+          };
+          System.out.printf("--- %s batch %d XLA %s%n", preset, batch, xla);
+          Map<String, Object> row = runChild(preset, batch, on);
+          if (row == null) {
+            failures.add(preset + " batch " + batch + " XLA " + xla);
+          } else {
+            rows.add(row);
+          }
+        }
+      }
+    }
+    double minutes = (System.nanoTime() - t0) / 6e10;
+    double loadAfter = loadAverage();
+    String markdown = markdown(rows, failures, loadBefore, loadAfter, minutes);
+    if (output != null) {
+      writeSection(output, markdown);
+      System.out.println("wrote " + output);
+    } else {
+      System.out.println(markdown);
+    }
+    if (png != null && !rows.isEmpty()) {
+      Plots.writePng(chart(rows), png);
+      System.out.println("wrote " + png);
+    }
+    if (!failures.isEmpty()) {
+      System.err.println("failed configurations: " + failures);
+      return 1;
+    }
+    return 0;
+  }
+
+  /** Every registered {@code *-seed} preset (one per architecture), then {@code vit-b16}. */
+  static List<String> defaultPresets() {
+    List<String> out = new ArrayList<>(Presets.all().keySet().stream().filter(n -> n.endsWith("-seed")).toList());
+    out.add("vit-b16");
+    return out;
+  }
+
+  private Map<String, Object> runChild(String preset, int batch, boolean xla) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Xmx" + childHeap);
+    cmd.add("-Dorg.bytedeco.javacpp.maxPhysicalBytes=0");
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(Main.class.getName());
+    cmd.addAll(List.of("bench", "--preset", preset, "--batch", String.valueOf(batch), "--iterations", String.valueOf(iterations),
+        "--warmup", String.valueOf(warmup), "--intra-op-threads", String.valueOf(intraOp), "--inter-op-threads",
+        String.valueOf(interOp), "--json"));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().putIfAbsent(NativeLogging.LOG_LEVEL, "2");
+    if (xla) {
+      pb.environment().put("TF_XLA_FLAGS", BenchCommand.XLA_FLAGS);
+    } else {
+      pb.environment().remove("TF_XLA_FLAGS");
+    }
+    Process p = pb.start();
+    Map<String, Object> result = null;
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = r.readLine()) != null) {
+        if (line.startsWith(BenchCommand.RESULT_PREFIX)) {
+          @SuppressWarnings("unchecked")
+          Map<String, Object> parsed = new ObjectMapper().readValue(line.substring(BenchCommand.RESULT_PREFIX.length()), Map.class);
+          result = parsed;
+        } else if (!line.startsWith("I0000") && !line.startsWith("WARNING: All log messages")) {
+          System.out.println("  " + line);
+        }
+      }
+    }
+    int rc = p.waitFor();
+    if (rc != 0 || result == null) {
+      System.out.println("  child exited with " + rc + (result == null ? " and no result" : ""));
+      return null;
+    }
+    if (xla && ((Number) result.get("xlaClusters")).intValue() == 0) {
+      System.out.println("  WARNING: XLA requested but no XLA cluster ran");
+    }
+    return result;
+  }
+
+  private String markdown(List<Map<String, Object>> rows, List<String> failures, double loadBefore, double loadAfter, double minutes) {
+    StringBuilder md = new StringBuilder();
+    String tf = rows.isEmpty() ? "?" : String.valueOf(rows.get(0).get("tensorflow"));
+    md.append("Command (from the project root, after `mvn -B -ntp -DskipTests package`):\n\n```bash\n")
+        .append(commandLine()).append("\n```\n\n");
+    md.append("- Date: ").append(ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")))
+        .append(String.format(Locale.ROOT, "; the run took %.1f min.%n", minutes));
+    md.append("- Machine: ").append(BenchCommand.cpuModel()).append(", ").append(Runtime.getRuntime().availableProcessors())
+        .append(" vCPUs").append(cpuDetails()).append(", ").append(memory()).append("; ").append(System.getProperty("os.name"))
+        .append(' ').append(System.getProperty("os.version")).append("; Java ").append(System.getProperty("java.version"))
+        .append("; TensorFlow ").append(tf).append(" (TF Java 1.1.0, oneDNN on).\n");
+    md.append(String.format(Locale.ROOT,
+        "- Load: 1-minute load average %.2f before and %.2f after the run (on %d vCPUs; anything above ~1 means other "
+            + "processes competed for the cores, which lowers images/s and the peak alike).%n",
+        loadBefore, loadAfter, Runtime.getRuntime().availableProcessors()));
+    md.append(String.format(Locale.ROOT,
+        "- Settings: graph mode, inference, random weights (seed 0), N(0,1) input; intra-op threads %s, inter-op threads %s; "
+            + "%d warm-up runs after the first, then the median of %d timed runs; one child JVM per row.%n",
+        intraOp == 0 ? "default" : intraOp, interOp == 0 ? "default" : interOp, warmup, iterations));
+    md.append("- XLA on: the child JVM starts with `TF_XLA_FLAGS=\"").append(BenchCommand.XLA_FLAGS)
+        .append("\"` (auto-clustering; the column `clusters` counts the XLA clusters that ran in a traced step).\n");
+    md.append("- Columns: `graph` = building the graph (ops and variables); `init` = creating the session and running the "
+        + "random initialisers; `first` = first run (grappler, oneDNN primitives, XLA compilation); `median` = steady-state "
+        + "latency per batch; `GFLOP/s` = analytic FLOPs (2 per multiply-add) / median; `peak` = median over the timed runs of the better of "
+        + "a 1024³ and a 2048³ float32 MatMul in TensorFlow (oneDNN), measured in the same JVM interleaved run by run with the "
+        + "model's timed runs (so both see the same load); `% of peak` = median over the timed runs of the model's GFLOP/s over the peak of the "
+        + "matmul runs right after it (paired, so load changes cancel; close to GFLOP/s ÷ peak); `RSS` = peak resident memory of the child process.\n\n");
+    md.append("| preset | arch | params | GFLOPs/img | batch | XLA | clusters | graph ms | init ms | first ms | median ms | images/s | GFLOP/s | peak GFLOP/s | % of peak | RSS MB |\n");
+    md.append("|---|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (Map<String, Object> r : rows) {
+      double gflops = num(r, "gflops");
+      double peak = num(r, "peakGflops");
+      md.append(String.format(Locale.ROOT,
+          "| %s | %s | %,d | %.3f | %d | %s | %d | %.0f | %.0f | %.0f | %.2f | %.2f | %.1f | %.1f | %.0f%% | %.0f |%n",
+          r.get("preset"), r.get("architecture"), (long) num(r, "parameters"), num(r, "flopsPerImage") / 1e9,
+          (int) num(r, "batch"), Boolean.TRUE.equals(r.get("xla")) ? "on" : "off", (int) num(r, "xlaClusters"),
+          num(r, "graphMs"), num(r, "initMs"), num(r, "firstMs"), num(r, "medianMs"), num(r, "imagesPerSecond"), gflops, peak,
+          100 * num(r, "fractionOfPeak"), num(r, "peakRssMb")));
+    }
+    if (!failures.isEmpty()) {
+      md.append("\nFailed configurations: ").append(String.join(", ", failures)).append('\n');
+    }
+    if (png != null) {
+      md.append("\n![parameters and throughput per preset](").append(png.getFileName()).append(")\n");
+    }
+    return md.toString();
+  }
+
+  private java.awt.image.BufferedImage chart(List<Map<String, Object>> rows) {
+    Map<String, double[]> perPreset = new LinkedHashMap<>();
+    int batch = batches.stream().mapToInt(Integer::intValue).max().orElse(1);
+    for (Map<String, Object> r : rows) {
+      double[] v = perPreset.computeIfAbsent((String) r.get("preset"), k -> new double[] {Double.NaN, Double.NaN});
+      v[0] = num(r, "parameters") / 1e6;
+      if ((int) num(r, "batch") == batch && !Boolean.TRUE.equals(r.get("xla"))) {
+        v[1] = num(r, "imagesPerSecond");
+      }
+    }
+    List<String> labels = new ArrayList<>(perPreset.keySet());
+    double[] params = perPreset.values().stream().mapToDouble(v -> v[0]).toArray();
+    double[] ips = perPreset.values().stream().mapToDouble(v -> v[1]).toArray();
+    return Plots.barChart("parameters and throughput per preset (graph mode, batch " + batch + ", no XLA)", labels,
+        List.of(new Plots.Series("parameters (millions)", params), new Plots.Series("images / s", ips)), 900, 520);
+  }
+
+  private static double num(Map<String, Object> r, String key) {
+    Object v = r.get(key);
+    return v instanceof Number n ? n.doubleValue() : Double.NaN;
+  }
+
+  private String commandLine() {
+    StringBuilder sb = new StringBuilder("java -jar vit-tf/cli/target/vit-tf.jar bench-all");
+    if (presets != null) {
+      sb.append(" --presets ").append(String.join(",", presets));
+    }
+    sb.append(" --batch ").append(batches.stream().map(String::valueOf).reduce((a, b) -> a + "," + b).orElse(""));
+    sb.append(" --xla ").append(String.join(",", xlaModes));
+    sb.append(" --iterations ").append(iterations).append(" --warmup ").append(warmup);
+    if (intraOp != 0 || interOp != 0) {
+      sb.append(" --intra-op-threads ").append(intraOp).append(" --inter-op-threads ").append(interOp);
+    }
+    if (output != null) {
+      sb.append(" --output ").append(output);
+    }
+    if (png != null) {
+      sb.append(" --png ").append(png);
+    }
+    return sb.toString();
+  }
+
+  /** Replaces the marked section of {@code file} (or writes a new file with a title and the section). */
+  static void writeSection(Path file, String section) throws IOException {
+    String block = BEGIN + "\n" + section + END + "\n";
+    String text;
+    if (Files.exists(file)) {
+      String old = Files.readString(file);
+      int b = old.indexOf(BEGIN);
+      int e = old.indexOf(END);
+      text = b >= 0 && e > b ? old.substring(0, b) + block + old.substring(e + END.length()).replaceFirst("^\n", "") : old + "\n" + block;
+    } else {
+      text = "# Benchmarks\n\n" + block;
+    }
+    Path parent = file.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    Files.writeString(file, text);
+  }
+
+  private static double loadAverage() {
+    try {
+      return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+    } catch (IOException | RuntimeException e) {
+      return Double.NaN;
+    }
+  }
+
+  private static String memory() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+        if (line.startsWith("MemTotal:")) {
+          return String.format(Locale.ROOT, "%.0f GB RAM", Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0 / 1024.0);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return "? GB RAM";
+    }
+    return "? GB RAM";
+  }
+
+  private static String cpuDetails() {
+    try {
+      List<String> lines = Files.readAllLines(Path.of("/proc/cpuinfo"));
+      String family = lines.stream().filter(l -> l.startsWith("cpu family")).findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("?");
+      String mhz = lines.stream().filter(l -> l.startsWith("cpu MHz")).findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("?");
+      boolean avx512 = lines.stream().anyMatch(l -> l.startsWith("flags") && l.contains("avx512f"));
+      return " (family " + family + ", " + mhz + " MHz" + (avx512 ? ", AVX-512" : "") + ")";
+    } catch (IOException e) {
+      return "";
+    }
+  }
+}

@@ -1,0 +1,101 @@
+package dev.vittf.arch.parallelvit;
+
+import dev.vittf.blocks.PatchEmbedding;
+import dev.vittf.io.CheckpointMapping;
+import dev.vittf.io.Conversion;
+import dev.vittf.models.NormPlacement;
+
+/**
+ * Checkpoint tables for {@link ParallelViTConfig}, pinned to the upstream code the fixtures were
+ * generated with: vit-pytorch {@code vit_pytorch/parallel_vit.py} (branches under {@code
+ * transformer.layers.<i>.0.fns.<b>} with their LayerNorm as {@code .norm}, feed-forward branches under
+ * {@code transformer.layers.<i>.1.fns.<b>.net.{0,1,4}}, head {@code mlp_head.{0,1}}) and timm 1.0
+ * {@code VisionTransformer} with {@code ParallelThingsBlock} ({@code blocks.<i>.attns.<b>.{norm, attn,
+ * ls}}, {@code blocks.<i>.ffns.<b>.{norm, mlp, ls}}).
+ */
+public final class ParallelViTMappings {
+  /** vit-pytorch file targeted (the fixtures' {@code reference_source_sha256} pins it). */
+  public static final String VIT_PYTORCH = "vit-pytorch vit_pytorch/parallel_vit.py";
+  /** timm version targeted. */
+  public static final String TIMM = "timm 1.0 VisionTransformer + ParallelThingsBlock";
+
+  private ParallelViTMappings() {}
+
+  /** vit-pytorch Parallel {@code ViT}. */
+  public static CheckpointMapping vitPytorch(ParallelViTConfig c) {
+    require(c.embedding() == PatchEmbedding.Style.LINEAR, "vit-pytorch Parallel ViT checkpoints need embedding LINEAR, config has " + c.embedding());
+    require(c.finalNorm() == NormPlacement.POOLED, "vit-pytorch Parallel ViT checkpoints need finalNorm POOLED, config has " + c.finalNorm());
+    require(c.layerScaleInit() == 0, "vit-pytorch Parallel ViT checkpoints have no LayerScale, config has layerScaleInit " + c.layerScaleInit());
+    CheckpointMapping.Builder m = CheckpointMapping.builder(VIT_PYTORCH);
+    m.add("cls_token", "cls_token", Conversion.IDENTITY);
+    m.add("pos_embed", "pos_embedding", Conversion.IDENTITY);
+    m.linear("patch_embed/proj", "to_patch_embedding.1", true);
+    for (int i = 0; i < c.depth(); i++) {
+      String ours = "blocks/" + i;
+      String theirs = "transformer.layers." + i;
+      for (int b = 0; b < c.numParallelBranches(); b++) {
+        String a = ours + "/attns/" + b;
+        String ta = theirs + ".0.fns." + b;
+        m.layerNorm(a + "/norm", ta + ".norm");
+        m.linear(a + "/attn/qkv", ta + ".to_qkv", c.qkvBias());
+        if (c.attentionOutputProjection()) {
+          m.linear(a + "/attn/proj", ta + ".to_out.0", true);
+        }
+      }
+      for (int b = 0; b < c.numParallelBranches(); b++) {
+        String f = ours + "/ffns/" + b;
+        String tf = theirs + ".1.fns." + b;
+        m.layerNorm(f + "/norm", tf + ".net.0");
+        m.linear(f + "/mlp/fc1", tf + ".net.1", true);
+        m.linear(f + "/mlp/fc2", tf + ".net.4", true);
+      }
+    }
+    m.layerNorm("norm", "mlp_head.0");
+    m.linear("head", "mlp_head.1", true);
+    return m.build();
+  }
+
+  /** timm {@code vit_*_18x2} ({@code ParallelThingsBlock}): conv embedding, final norm, LayerScale per branch. */
+  public static CheckpointMapping timm(ParallelViTConfig c) {
+    require(c.embedding() == PatchEmbedding.Style.CONV, "timm parallel ViT checkpoints need embedding CONV, config has " + c.embedding());
+    require(c.finalNorm() == NormPlacement.TOKENS, "timm parallel ViT checkpoints need finalNorm TOKENS, config has " + c.finalNorm());
+    require(c.attentionOutputProjection(), "timm parallel ViT checkpoints always have attention projections");
+    CheckpointMapping.Builder m = CheckpointMapping.builder(TIMM);
+    m.add("cls_token", "cls_token", Conversion.IDENTITY);
+    m.add("pos_embed", "pos_embed", Conversion.IDENTITY);
+    m.conv("patch_embed/proj", "patch_embed.proj", true);
+    for (int i = 0; i < c.depth(); i++) {
+      String ours = "blocks/" + i;
+      String theirs = "blocks." + i;
+      for (int b = 0; b < c.numParallelBranches(); b++) {
+        String a = ours + "/attns/" + b;
+        String ta = theirs + ".attns." + b;
+        m.layerNorm(a + "/norm", ta + ".norm");
+        m.linear(a + "/attn/qkv", ta + ".attn.qkv", c.qkvBias());
+        m.linear(a + "/attn/proj", ta + ".attn.proj", true);
+        if (c.layerScaleInit() > 0) {
+          m.add(a + "/ls/gamma", ta + ".ls.gamma", Conversion.IDENTITY);
+        }
+      }
+      for (int b = 0; b < c.numParallelBranches(); b++) {
+        String f = ours + "/ffns/" + b;
+        String tf = theirs + ".ffns." + b;
+        m.layerNorm(f + "/norm", tf + ".norm");
+        m.linear(f + "/mlp/fc1", tf + ".mlp.fc1", true);
+        m.linear(f + "/mlp/fc2", tf + ".mlp.fc2", true);
+        if (c.layerScaleInit() > 0) {
+          m.add(f + "/ls/gamma", tf + ".ls.gamma", Conversion.IDENTITY);
+        }
+      }
+    }
+    m.layerNorm("norm", "norm");
+    m.linear("head", "head", true);
+    return m.build();
+  }
+
+  private static void require(boolean ok, String message) {
+    if (!ok) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+}

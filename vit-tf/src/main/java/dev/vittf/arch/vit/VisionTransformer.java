@@ -1,0 +1,112 @@
+package dev.vittf.arch.vit;
+
+import dev.vittf.blocks.Dense;
+import dev.vittf.blocks.LayerNorm;
+import dev.vittf.blocks.PatchEmbedding;
+import dev.vittf.blocks.TransformerBlock;
+import dev.vittf.core.BuildContext;
+import dev.vittf.core.Initializer;
+import dev.vittf.core.ParameterRole;
+import dev.vittf.models.Network;
+import dev.vittf.models.NormPlacement;
+import dev.vittf.models.Pool;
+import java.util.List;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.math.Mean;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * The ViT-family composition (ViT, DeepViT, Parallel ViT): patch embedding, optional class token,
+ * learned positional embedding over all tokens, embedding dropout, a stack of {@link
+ * TransformerBlock}s, final LayerNorm (on the tokens or on the pooled vector), pooling, linear head.
+ *
+ * <p>Parameter names: {@code patch_embed/...}, {@code cls_token [1, 1, D]}, {@code pos_embed [1, N(+1),
+ * D]}, {@code blocks/<i>/...}, {@code norm/{scale,bias}}, {@code head/{kernel,bias}}.
+ *
+ * @param embedding patch embedding
+ * @param classToken whether a class token is prepended
+ * @param pool pooling
+ * @param finalNorm where the final LayerNorm sits
+ * @param normEps its epsilon
+ * @param blocks the transformer blocks, in order
+ * @param numClasses head width
+ * @param embDropout dropout after adding the positional embedding (training only)
+ */
+public record VisionTransformer(
+    PatchEmbedding embedding,
+    boolean classToken,
+    Pool pool,
+    NormPlacement finalNorm,
+    double normEps,
+    List<TransformerBlock> blocks,
+    int numClasses,
+    double embDropout)
+    implements Network {
+
+  /** Copies the block list. */
+  public VisionTransformer {
+    blocks = List.copyOf(blocks);
+  }
+
+  @Override
+  public Operand<TFloat32> apply(BuildContext ctx, Operand<TFloat32> images) {
+    Ops tf = ctx.tf();
+    long dim = embedding.dim();
+    Operand<TFloat32> x = embedding.apply(ctx.child("patch_embed"), images);
+    int tokens = embedding.numPatches();
+    if (classToken) {
+      x = prependClassToken(ctx, x, dim);
+      tokens += 1;
+    }
+    Operand<TFloat32> pos =
+        ctx.parameter("pos_embed", ParameterRole.EMBEDDING, Initializer.truncatedNormal(0.02), 1, tokens, dim);
+    x = ctx.dropout(tf.math.add(x, pos), embDropout);
+    BuildContext bctx = ctx.child("blocks");
+    for (int i = 0; i < blocks.size(); i++) {
+      x = blocks.get(i).apply(bctx.child(i), x);
+    }
+    if (finalNorm == NormPlacement.TOKENS) {
+      x = new LayerNorm(dim, normEps).apply(ctx.child("norm"), x);
+    }
+    ctx.tap(TOKENS, x);
+    Operand<TFloat32> pooled =
+        pool == Pool.CLS
+            ? tf.gather(x, tf.constant(0), tf.constant(1))
+            : tf.math.mean(x, tf.constant(1), Mean.keepDims(false));
+    if (finalNorm == NormPlacement.POOLED) {
+      pooled = new LayerNorm(dim, normEps).apply(ctx.child("norm"), pooled);
+    }
+    ctx.tap(POOLED, pooled);
+    Operand<TFloat32> logits = new Dense(dim, numClasses).apply(ctx.child("head"), pooled);
+    ctx.tap(LOGITS, logits);
+    return logits;
+  }
+
+  /** Prepends the learned {@code cls_token [1, 1, D]}, tiled over the dynamic batch. */
+  static Operand<TFloat32> prependClassToken(BuildContext ctx, Operand<TFloat32> x, long dim) {
+    return ctx.tf().concat(List.of(classTokens(ctx, x, dim), x), ctx.tf().constant(1));
+  }
+
+  /** The learned {@code cls_token [1, 1, D]} tiled to {@code [B, 1, D]}, B the dynamic batch of {@code like}. */
+  public static Operand<TFloat32> classTokens(BuildContext ctx, Operand<TFloat32> like, long dim) {
+    Ops tf = ctx.tf();
+    Operand<TFloat32> cls =
+        ctx.parameter("cls_token", ParameterRole.EMBEDDING, Initializer.truncatedNormal(0.02), 1, 1, dim);
+    Operand<TFloat32> tiled =
+        tf.tile(cls, tf.concat(List.of(ctx.batchDim(like), tf.constant(new int[] {1, 1})), tf.constant(0)));
+    // Tile's multiples are dynamic, so its static shape is unknown; restore [?, 1, D].
+    return tf.reshape(tiled, tf.constant(new int[] {-1, 1, (int) dim}));
+  }
+
+  @Override
+  public long flopsPerImage() {
+    long tokens = embedding.numPatches() + (classToken ? 1 : 0);
+    long macs = embedding.macs();
+    for (TransformerBlock b : blocks) {
+      macs += b.macs(tokens);
+    }
+    macs += embedding.dim() * numClasses;
+    return 2 * macs;
+  }
+}
