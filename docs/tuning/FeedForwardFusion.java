@@ -23,14 +23,15 @@ public class FeedForwardFusion {
     int n = 197, d = 768, hidden = 3072, runs = 30;
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
-      BuildContext ctx = BuildContext.root(tf, new GraphParameterStore(g, 0), Mode.INFERENCE);
+      GraphParameterStore store = new GraphParameterStore(g, 0);
+      BuildContext ctx = BuildContext.root(tf, store, Mode.INFERENCE);
       Placeholder<TFloat32> x = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, n, d)));
       Operand<TFloat32> current = new FeedForward(d, hidden, 0).apply(ctx.child("current"), x);
       BuildContext o = ctx.child("previous");
       Operand<TFloat32> previous =
           new Dense(hidden, d).apply(o.child("fc2"), Activations.gelu(tf, new Dense(d, hidden).apply(o.child("fc1"), x)));
       try (Session s = new Session(g); TFloat32 in = TFloat32.tensorOf(Shape.of(b, n, d))) {
-        s.initialize();
+        store.initialize(s);
         double[] tc = new double[runs];
         double[] tp = new double[runs];
         for (int i = -3; i < runs; i++) {

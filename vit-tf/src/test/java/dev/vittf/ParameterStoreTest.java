@@ -139,7 +139,7 @@ class ParameterStoreTest {
       store.parameter(spec("eye", Initializer.identity(), 3, 3));
       store.parameter(spec("const", Initializer.constant(0.5), 2));
       try (Session s = new Session(g)) {
-        s.initialize();
+        store.initialize(s);
         return store.read(s);
       }
     }

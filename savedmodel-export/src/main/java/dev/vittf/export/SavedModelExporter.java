@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vittf.core.BuildContext;
+import dev.vittf.core.GraphOps;
 import dev.vittf.core.GraphParameterStore;
 import dev.vittf.core.HostTensor;
 import dev.vittf.core.Mode;
@@ -13,10 +13,10 @@ import dev.vittf.io.Checkpoints;
 import dev.vittf.models.ConfigJson;
 import dev.vittf.models.ModelConfig;
 import dev.vittf.models.ModelFunction;
+import dev.vittf.models.ModelGraph;
 import dev.vittf.models.ModelParameters;
 import dev.vittf.models.Preprocessing;
 import dev.vittf.models.Presets;
-import dev.vittf.models.VitModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -35,6 +35,7 @@ import org.tensorflow.Session;
 import org.tensorflow.Signature;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.Scope;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TString;
@@ -48,8 +49,9 @@ import org.tensorflow.types.TString;
  *
  * <p>The exported graph is a clean inference graph: the image input, one {@code VariableV2} per
  * parameter (named after it), the forward pass and the saver; no training ops and no weight-loading
- * ops. Checkpoint weights reach it through a TensorFlow checkpoint written by a scratch model and
- * restored into the export session.
+ * ops. Checkpoint weights reach it through a TensorFlow checkpoint written from a scratch graph that
+ * holds only the variables (the network is built once, and no random initialiser runs), restored into
+ * the export session.
  *
  * <p>Safe: the version is written in a hidden staging directory next to it and renamed into place;
  * an existing version is never replaced unless asked; on any failure the staging directory is
@@ -158,41 +160,57 @@ public final class SavedModelExporter {
     }
   }
 
-  /** Builds the serving graph, loads the weights and writes the SavedModel into {@code model}. */
+  /** Builds the serving graph, puts the weights into it and writes the SavedModel into {@code model}. */
   private static List<String> write(ModelConfig config, Weights weights, Map<String, HostTensor> values, Path staging,
       Path model, ExportOptions options, Preprocessing pre, Stopwatch sw) throws IOException {
-    String prefix = null;
     long seed = weights instanceof Weights.Seed s ? s.seed() : 0;
-    if (values != null) {
-      // Scratch model: load the weights strictly, save a TF checkpoint, restore it into the clean graph.
-      try (VitModel scratch = VitModel.create(config, seed)) {
-        scratch.loadWeights(values);
-        Path dir = Files.createDirectories(staging.resolve("weights"));
-        prefix = dir.resolve("ckpt").toString();
-        scratch.session().save(prefix);
+    try (Graph g = new Graph()) {
+      // Given weights need no random initialiser: the variables are filled by a restore instead.
+      GraphParameterStore store = values == null ? new GraphParameterStore(g, seed) : GraphParameterStore.forLoading(g);
+      try (ServingGraph serving = ServingGraph.build(g, config, store, options, pre);
+          Session session = new Session(g)) {
+        sw.done("build " + (options.xla() ? "XLA " : "") + "serving graph (" + g.toGraphDef().getNodeCount() + " nodes)");
+        session.initialize(); // init-scope ops of the serving graph (none today), before its variables are written
+        if (values != null) {
+          String prefix = stageWeights(store.parameters(), values, staging);
+          sw.done("stage weights as a TensorFlow checkpoint");
+          session.restore(prefix);
+        } else {
+          store.initialize(session);
+        }
+        sw.done("load weights into the serving graph");
+        SavedModelBundle.Exporter exporter =
+            SavedModelBundle.exporter(model.toString()).withTags(ServingSignatures.SERVE_TAG).withSession(session);
+        List<String> keys = new ArrayList<>();
+        for (Signature sig : serving.signatures()) {
+          exporter.withSignature(sig);
+          keys.add(sig.key());
+        }
+        exporter.export();
+        sw.done("write SavedModel");
+        return keys;
       }
-      sw.done("stage weights as a TensorFlow checkpoint");
     }
-    try (Graph g = new Graph();
-        ServingGraph serving = ServingGraph.build(g, config, seed, options, pre);
-        Session session = new Session(g)) {
-      sw.done("build " + (options.xla() ? "XLA " : "") + "serving graph (" + g.toGraphDef().getNodeCount() + " nodes)");
-      if (prefix != null) {
-        session.restore(prefix);
-      } else {
-        session.initialize();
+  }
+
+  /**
+   * Writes {@code values} as a TensorFlow checkpoint of variables named after the parameters, from a scratch
+   * graph holding only those variables (no network): the serving graph restores it and so carries no
+   * weight-loading ops. Strict: every parameter, exact shapes, no unknown name.
+   *
+   * @return the checkpoint prefix
+   */
+  private static String stageWeights(List<ParameterSpec> parameters, Map<String, HostTensor> values, Path staging)
+      throws IOException {
+    try (Graph scratch = new Graph()) {
+      GraphParameterStore variables = GraphParameterStore.forLoading(scratch);
+      parameters.forEach(variables::parameter);
+      try (Session session = new Session(scratch)) {
+        variables.assignAll(session, values);
+        String prefix = Files.createDirectories(staging.resolve("weights")).resolve("ckpt").toString();
+        session.save(prefix);
+        return prefix;
       }
-      sw.done("load weights into the serving graph");
-      SavedModelBundle.Exporter exporter =
-          SavedModelBundle.exporter(model.toString()).withTags(ServingSignatures.SERVE_TAG).withSession(session);
-      List<String> keys = new ArrayList<>();
-      for (Signature sig : serving.signatures()) {
-        exporter.withSignature(sig);
-        keys.add(sig.key());
-      }
-      exporter.export();
-      sw.done("write SavedModel");
-      return keys;
     }
   }
 
@@ -222,17 +240,23 @@ public final class SavedModelExporter {
   /** The serving graph's inputs, outputs and the helpers whose native functions must outlive the export. */
   static final class ServingGraph implements AutoCloseable {
     private final List<Signature> signatures;
+    private final Class<? extends Scope> modelScopeType;
     private final List<AutoCloseable> owned;
 
-    private ServingGraph(List<Signature> signatures, List<AutoCloseable> owned) {
+    private ServingGraph(List<Signature> signatures, Class<? extends Scope> modelScopeType, List<AutoCloseable> owned) {
       this.signatures = signatures;
+      this.modelScopeType = modelScopeType;
       this.owned = owned;
     }
 
-    static ServingGraph build(Graph g, ModelConfig config, long seed, ExportOptions options, Preprocessing pre) {
+    /**
+     * Builds the serving graph into {@code g}: the model once, either directly on the image input or, with
+     * XLA, as a function called with the store's variables.
+     */
+    static ServingGraph build(Graph g, ModelConfig config, GraphParameterStore store, ExportOptions options, Preprocessing pre) {
       List<AutoCloseable> owned = new ArrayList<>();
       try {
-        Ops tf = Ops.create(g);
+        Ops tf = GraphOps.create(g);
         Shape inShape = Shape.of(-1, config.imageHeight(), config.imageWidth(), config.channels());
         Operand<TFloat32> images;
         Placeholder<TString> bytes = null;
@@ -246,12 +270,13 @@ public final class SavedModelExporter {
         } else {
           images = tf.withName(ServingSignatures.IMAGES).placeholder(TFloat32.class, Placeholder.shape(inShape));
         }
-        GraphParameterStore store = new GraphParameterStore(g, seed);
         Operand<TFloat32> logits;
         Operand<TFloat32> probabilities;
+        Class<? extends Scope> scopeType;
         if (options.xla()) {
           ModelFunction fn = ModelFunction.create(config);
           owned.add(fn);
+          scopeType = fn.scopeType();
           Map<String, Operand<TFloat32>> params = new LinkedHashMap<>();
           for (ParameterSpec p : fn.parameters()) {
             params.put(p.name(), store.parameter(p));
@@ -260,8 +285,9 @@ public final class SavedModelExporter {
           logits = tf.withName(ServingSignatures.LOGITS).identity(out.get(ModelFunction.LOGITS));
           probabilities = tf.withName(ServingSignatures.PROBABILITIES).identity(out.get(ModelFunction.PROBABILITIES));
         } else {
-          Operand<TFloat32> raw = config.network().apply(BuildContext.root(tf, store, Mode.INFERENCE), images);
-          logits = tf.withName(ServingSignatures.LOGITS).identity(raw);
+          ModelGraph model = ModelGraph.build(g, config, Mode.INFERENCE, store, images);
+          scopeType = model.scopeType();
+          logits = tf.withName(ServingSignatures.LOGITS).identity(model.logits());
           probabilities = tf.withName(ServingSignatures.PROBABILITIES).nn.softmax(logits);
         }
         checkName(logits, ServingSignatures.LOGITS);
@@ -276,11 +302,16 @@ public final class SavedModelExporter {
               .input(ServingSignatures.IMAGE_BYTES, bytes)
               .output(ServingSignatures.LOGITS, logits).output(ServingSignatures.PROBABILITIES, probabilities).build());
         }
-        return new ServingGraph(List.copyOf(sigs), owned);
+        return new ServingGraph(List.copyOf(sigs), scopeType, owned);
       } catch (RuntimeException | Error e) {
         closeAll(owned);
         throw e;
       }
+    }
+
+    /** The class of the name scope the model's ops were built with (in the function, with XLA). */
+    Class<? extends Scope> modelScopeType() {
+      return modelScopeType;
     }
 
     private static void checkName(Operand<?> op, String name) {

@@ -14,30 +14,61 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.Output;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.proto.DataType;
-import org.tensorflow.op.Scope;
 import org.tensorflow.types.TFloat32;
 
 /**
  * Parameter store for graph execution: each parameter is a {@code VariableV2} (the variable kind
- * that TF Java's optimizers and SavedModel saver support) named exactly after the parameter, with its
- * initialiser in the graph's init scope, and read through an {@code Identity} named {@code
- * <name>/read} (raw variables break some gradients, e.g. {@code BatchMatMulV3}).
+ * that TF Java's optimizers and SavedModel saver support) named exactly after the parameter, read
+ * through an {@code Identity} named {@code <name>/read} (raw variables break some gradients, e.g.
+ * {@code BatchMatMulV3}).
+ *
+ * <p>Values come from one of two places, chosen when the store is made:
+ *
+ * <ul>
+ *   <li>{@link #GraphParameterStore(Graph, long) seeded}: each variable gets its deterministic initial
+ *       value op and an {@code Assign} named {@code <name>/Assign}, run by {@link #initialize}. They are
+ *       ordinary ops, not TensorFlow "init scope" ops, so neither {@code Session.initialize()} nor a
+ *       session's first run executes them behind the owner's back: a model whose weights are then
+ *       loaded never pays for random initialisation.
+ *   <li>{@link #forLoading(Graph) for loading}: no initial-value op at all; every variable is written by
+ *       {@link #assign} (a checkpoint, a trainer's weights).
+ * </ul>
  */
 public final class GraphParameterStore extends ParameterStore {
   private final Graph graph;
+  private final boolean seeded;
   private final Map<String, Output<TFloat32>> variables = new LinkedHashMap<>();
+  private final Map<String, GraphOperation> initializers = new LinkedHashMap<>();
   private final Map<String, Output<TFloat32>> loadFeeds = new LinkedHashMap<>();
   private final Map<String, GraphOperation> loadOps = new LinkedHashMap<>();
 
-  /** A store that creates its variables in {@code graph}. */
+  /** A store whose variables are initialised from {@code seed} by {@link #initialize}. */
   public GraphParameterStore(Graph graph, long seed) {
+    this(graph, seed, true);
+  }
+
+  private GraphParameterStore(Graph graph, long seed, boolean seeded) {
     super(seed);
     this.graph = graph;
+    this.seeded = seeded;
+  }
+
+  /**
+   * A store without initialisers: every value is written by {@link #assign} (or restored from a TensorFlow
+   * checkpoint by {@code Session.restore}).
+   */
+  public static GraphParameterStore forLoading(Graph graph) {
+    return new GraphParameterStore(graph, 0, false);
   }
 
   /** The graph holding the variables. */
   public Graph graph() {
     return graph;
+  }
+
+  /** Whether the variables have initial-value ops ({@link #initialize} can run). */
+  public boolean seeded() {
+    return seeded;
   }
 
   @Override
@@ -46,14 +77,11 @@ public final class GraphParameterStore extends ParameterStore {
     if (graph.operation(name) != null) {
       throw new IllegalArgumentException("the graph already has an operation named '" + name + "'");
     }
-    String leaf = name.substring(name.lastIndexOf('/') + 1);
     Ops base = scoped != null ? scoped : Ops.create(graph);
-    Operand<TFloat32> init = initialValue(base.withSubScope(leaf + "_init").withInitScope(), spec);
     // The variable, its initialiser and its read are created with explicit full names: TF Java's
     // name scopes silently uniquify ("patch_embed_1/..."), which must never reach a parameter name.
-    Scope initScope = base.withInitScope().scope();
     GraphOperation varOp =
-        graph.opBuilder("VariableV2", name, initScope)
+        graph.opBuilder("VariableV2", name, base.scope())
             .setAttr("dtype", DataType.DT_FLOAT)
             .setAttr("shape", Shape.of(spec.shape()))
             .build();
@@ -61,13 +89,35 @@ public final class GraphParameterStore extends ParameterStore {
       throw new IllegalStateException("TensorFlow named variable '" + name + "' as '" + varOp.name() + "'");
     }
     Output<TFloat32> var = varOp.output(0);
-    graph.opBuilder("Assign", name + "/Assign", initScope).addInput(var).addInput(init.asOutput()).build();
     variables.put(name, var);
+    if (seeded) {
+      String leaf = name.substring(name.lastIndexOf('/') + 1);
+      Operand<TFloat32> init = initialValue(base.withSubScope(leaf + "_init"), spec);
+      initializers.put(name,
+          graph.opBuilder("Assign", name + "/Assign", base.scope()).addInput(var).addInput(init.asOutput()).build());
+    }
     return graph
         .opBuilder("Identity", name + "/read", base.scope())
         .addInput(var)
         .build()
         .output(0);
+  }
+
+  /**
+   * Writes every variable's deterministic initial value (one session run).
+   *
+   * @throws IllegalStateException if the store was made {@link #forLoading for loading}
+   */
+  public void initialize(Session session) {
+    if (!seeded) {
+      throw new IllegalStateException("this parameter store has no initialisers: assign every parameter's value");
+    }
+    if (initializers.isEmpty()) {
+      return;
+    }
+    Session.Runner runner = session.runner();
+    initializers.values().forEach(runner::addTarget);
+    runner.run();
   }
 
   /** The raw variables by parameter name, in registration order. */
@@ -82,6 +132,21 @@ public final class GraphParameterStore extends ParameterStore {
       throw new IllegalArgumentException("no parameter named '" + name + "'");
     }
     return v;
+  }
+
+  /**
+   * Assigns a value to every parameter in one session run. Strict: every parameter must be present with
+   * its exact shape and no unknown name is allowed; all problems are reported together and nothing is
+   * written otherwise.
+   */
+  public void assignAll(Session session, Map<String, HostTensor> values) {
+    List<String> missing = parameters().stream().map(ParameterSpec::name).filter(n -> !values.containsKey(n)).toList();
+    if (!missing.isEmpty()) {
+      List<String> unexpected = values.keySet().stream().filter(n -> spec(n) == null).sorted().toList();
+      throw new IllegalArgumentException(
+          "weights do not match the model: missing " + missing + (unexpected.isEmpty() ? "" : ", unexpected " + unexpected));
+    }
+    assign(session, values);
   }
 
   /**
@@ -153,28 +218,25 @@ public final class GraphParameterStore extends ParameterStore {
     return out;
   }
 
-  // Placeholder + Assign per variable, built once and outside the init scope so that a later
-  // Session.initialize() never re-runs them.
+  // Placeholder + Assign per variable, built on first use only, so that a graph whose weights arrive by
+  // Session.restore (a SavedModel export) carries no weight-loading ops.
   private synchronized void ensureLoadOps() {
-    for (Map.Entry<String, Output<TFloat32>> e : variables.entrySet()) {
-      String name = e.getKey();
-      if (loadFeeds.containsKey(name)) {
-        continue;
+    variables.forEach((name, var) -> {
+      if (!loadFeeds.containsKey(name)) {
+        addLoadOps(name, var);
       }
-      Ops root = Ops.create(graph);
-      Output<TFloat32> feed =
-          graph.opBuilder("Placeholder", name + "/load_value", root.scope())
-              .setAttr("dtype", DataType.DT_FLOAT)
-              .setAttr("shape", Shape.of(spec(name).shape()))
-              .build()
-              .output(0);
-      loadFeeds.put(name, feed);
-      GraphOperation op =
-          graph.opBuilder("Assign", name + "/load", root.scope())
-              .addInput(e.getValue())
-              .addInput(feed)
-              .build();
-      loadOps.put(name, op);
-    }
+    });
+  }
+
+  private void addLoadOps(String name, Output<TFloat32> var) {
+    Ops root = Ops.create(graph);
+    Output<TFloat32> feed =
+        graph.opBuilder("Placeholder", name + "/load_value", root.scope())
+            .setAttr("dtype", DataType.DT_FLOAT)
+            .setAttr("shape", Shape.of(spec(name).shape()))
+            .build()
+            .output(0);
+    loadFeeds.put(name, feed);
+    loadOps.put(name, graph.opBuilder("Assign", name + "/load", root.scope()).addInput(var).addInput(feed).build());
   }
 }

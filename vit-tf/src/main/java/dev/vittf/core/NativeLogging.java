@@ -30,10 +30,16 @@ public final class NativeLogging {
   /** Set to run in one JVM, without relaunching. */
   public static final String DISABLE = "VITTF_NO_RELAUNCH";
 
+  // Informational (I) and warning (W) lines in absl's two formats, absl's start-up notice, and one
+  // ERROR-level line that is only a notice: oneDNN declines an int32 op of the training graph
+  // (TensorFlow 2.18 prints it even on this AVX-512 CPU) and TensorFlow runs its Eigen kernel instead.
+  // Every other E or F line is kept.
   private static final Pattern NOISE = Pattern.compile(
       "^(WARNING: All log messages before absl::InitializeLog\\(\\) is called are written to STDERR"
           + "|[IW]\\d{4} [\\d:.]+\\s+\\d+ \\S+:\\d+\\] .*"
-          + "|\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d+: [IW] .*)$");
+          + "|\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d+: [IW] .*"
+          + "|(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d+: E |E\\d{4} [\\d:.]+\\s+\\d+ )"
+          + "tensorflow/core/util/util\\.cc:\\d+\\] oneDNN supports DT_INT32 only on platforms with AVX-512\\..*)$");
 
   private NativeLogging() {}
 

@@ -7,9 +7,12 @@ import dev.vittf.models.ModelConfig;
 import dev.vittf.models.ModelParameters;
 import dev.vittf.models.VitModel;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Loading and saving weights. Foreign checkpoints (vit-pytorch, timm) go through the declared {@link
@@ -54,7 +57,60 @@ public final class Checkpoints {
     return mapping(config, source).toOurs(raw, params);
   }
 
-  /** Loads a checkpoint into a model. */
+  /**
+   * Builds an inference model holding a checkpoint's weights, without any random initialiser: the file is
+   * read while the graph is built, then converted to the model's parameters (strictly) and assigned.
+   *
+   * @throws CheckpointMismatchException if tensors are missing, unexpected or mis-shaped
+   * @throws SafeTensorsException if the file is malformed
+   */
+  public static VitModel model(Path file, ModelConfig config, CheckpointSource source) throws IOException {
+    return model(file, config, source, VitModel.Options.defaults());
+  }
+
+  /** Like {@link #model(Path, ModelConfig, CheckpointSource)} with the given mode and session config. */
+  public static VitModel model(Path file, ModelConfig config, CheckpointSource source, VitModel.Options options)
+      throws IOException {
+    // Reading (I/O and conversion to floats) needs no TensorFlow: overlap it with the graph build.
+    CompletableFuture<Map<String, HostTensor>> raw = CompletableFuture.supplyAsync(() -> {
+      try {
+        return SafeTensors.read(file).tensors();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+    VitModel model = null;
+    try {
+      model = VitModel.createWithoutInitializers(config, options);
+      model.loadWeights(convert(join(raw), config, source, model.parameters()));
+      return model;
+    } catch (IOException | RuntimeException | Error e) {
+      raw.cancel(false);
+      if (model != null) {
+        model.close();
+      }
+      throw e;
+    }
+  }
+
+  private static Map<String, HostTensor> join(CompletableFuture<Map<String, HostTensor>> raw) throws IOException {
+    try {
+      return raw.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof UncheckedIOException io) {
+        throw io.getCause();
+      }
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Loads a checkpoint into a model. A model fresh from {@code VitModel.create} never runs its random
+   * initialisers: every parameter is overwritten, so they are skipped.
+   */
   public static void load(VitModel model, Path file, CheckpointSource source) throws IOException {
     Map<String, HostTensor> raw = SafeTensors.read(file).tensors();
     model.loadWeights(convert(raw, model.config(), source, model.parameters()));

@@ -1,6 +1,5 @@
 package dev.vittf.models;
 
-import dev.vittf.core.BuildContext;
 import dev.vittf.core.EagerParameterStore;
 import dev.vittf.core.HostTensor;
 import dev.vittf.core.Mode;
@@ -34,13 +33,10 @@ public final class EagerRunner {
   public static Map<String, HostTensor> forward(
       ModelConfig config, Map<String, HostTensor> weights, long seed, Mode mode, HostTensor images) {
     VitModel.checkInputShape(config, images.shape());
-    Network network = config.network();
     try (EagerSession session = EagerSession.create();
         EagerParameterStore store = new EagerParameterStore(session, seed, weights);
         TFloat32 input = images.toTensor()) {
-      Ops tf = Ops.create(session);
-      BuildContext ctx = BuildContext.root(tf, store, mode);
-      network.apply(ctx, tf.constantOf(input));
+      ModelGraph model = ModelGraph.build(session, config, mode, store, Ops.create(session).constantOf(input));
       if (!weights.isEmpty()) {
         List<String> unused = store.unusedWeights();
         List<String> missing =
@@ -50,7 +46,7 @@ public final class EagerRunner {
         }
       }
       Map<String, HostTensor> out = new LinkedHashMap<>();
-      for (Map.Entry<String, Operand<TFloat32>> e : ctx.taps().entrySet()) {
+      for (Map.Entry<String, Operand<TFloat32>> e : model.outputs().entrySet()) {
         out.put(e.getKey(), HostTensor.of(e.getValue().asTensor()));
       }
       return out;

@@ -1,6 +1,5 @@
 package dev.vittf.models;
 
-import dev.vittf.core.BuildContext;
 import dev.vittf.core.FunctionInputParameterStore;
 import dev.vittf.core.Mode;
 import dev.vittf.core.ParameterSpec;
@@ -14,9 +13,8 @@ import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.Signature;
-import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.Scope;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TFloat32;
 
@@ -32,7 +30,7 @@ import org.tensorflow.types.TFloat32;
  */
 public final class ModelFunction implements AutoCloseable {
   /** Name of the image input. */
-  public static final String IMAGES = "images";
+  public static final String IMAGES = ModelGraph.IMAGES;
   /** Name of the logits output. */
   public static final String LOGITS = "logits";
   /** Name of the softmax output. */
@@ -42,39 +40,47 @@ public final class ModelFunction implements AutoCloseable {
   private final ConcreteFunction function;
   private final List<ParameterSpec> parameters;
 
-  private ModelFunction(ModelConfig config, ConcreteFunction function, List<ParameterSpec> parameters) {
+  private final Class<? extends Scope> scopeType;
+
+  private ModelFunction(
+      ModelConfig config, ConcreteFunction function, List<ParameterSpec> parameters, Class<? extends Scope> scopeType) {
     this.config = config;
     this.function = function;
     this.parameters = List.copyOf(parameters);
+    this.scopeType = scopeType;
   }
 
   /** Builds the inference forward pass of {@code config} as a function. */
   public static ModelFunction create(ModelConfig config) {
-    Network network = config.network();
     List<ParameterSpec> specs = new ArrayList<>();
+    List<Class<? extends Scope>> scope = new ArrayList<>(1);
     ConcreteFunction fn =
         ConcreteFunction.create(
-            tf -> {
-              Placeholder<TFloat32> images =
-                  tf.withName(IMAGES).placeholder(TFloat32.class,
-                      Placeholder.shape(Shape.of(-1, config.imageHeight(), config.imageWidth(), config.channels())));
-              FunctionInputParameterStore store = new FunctionInputParameterStore(tf);
-              Operand<TFloat32> logits = network.apply(BuildContext.root(tf, store, Mode.INFERENCE), images);
+            functionOps -> {
+              FunctionInputParameterStore store = new FunctionInputParameterStore(functionOps);
+              ModelGraph model = ModelGraph.build(functionOps.scope().env(), config, Mode.INFERENCE, store);
               specs.addAll(store.parameters());
+              scope.add(model.scopeType());
+              Ops tf = model.tf();
               Signature.Builder sig =
-                  Signature.builder().key(config.architecture() + "_forward").input(IMAGES, images);
+                  Signature.builder().key(config.architecture() + "_forward").input(IMAGES, model.images());
               store.inputs().forEach(sig::input);
-              Operand<TFloat32> out = tf.withName(LOGITS).identity(logits);
+              Operand<TFloat32> out = tf.withName(LOGITS).identity(model.logits());
               return sig.output(LOGITS, out)
                   .output(PROBABILITIES, tf.withName(PROBABILITIES).nn.softmax(out))
                   .build();
             });
-    return new ModelFunction(config, fn, specs);
+    return new ModelFunction(config, fn, specs, scope.get(0));
   }
 
   /** The config. */
   public ModelConfig config() {
     return config;
+  }
+
+  /** The class of the name scope the forward pass was built with (see {@link ModelGraph#scopeType()}). */
+  public Class<? extends Scope> scopeType() {
+    return scopeType;
   }
 
   /** The TensorFlow function. */

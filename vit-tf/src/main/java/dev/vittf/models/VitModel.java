@@ -1,6 +1,5 @@
 package dev.vittf.models;
 
-import dev.vittf.core.BuildContext;
 import dev.vittf.core.GraphParameterStore;
 import dev.vittf.core.HostTensor;
 import dev.vittf.core.Mode;
@@ -10,34 +9,37 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
-import org.tensorflow.ndarray.Shape;
-import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
 
 /**
- * A model you can hold: a {@link Graph} with the network built for a fixed {@link Mode}, its {@link
- * Session} and {@link GraphParameterStore}. Build from a config, load weights, {@code predict} on NHWC
- * float batches of any size, fetch named outputs, and close it (it owns native memory).
+ * A model you can hold: a {@link Graph} with the network built for a fixed {@link Mode} (by {@link
+ * ModelGraph}), its {@link Session} and {@link GraphParameterStore}. Build from a config, load weights,
+ * {@code predict} on NHWC float batches of any size, fetch named outputs, and close it (it owns native
+ * memory).
+ *
+ * <p>Weights: {@link #create(ModelConfig, Map)} builds a model straight from given weights (no random
+ * initialiser is even built); the other factories build seeded initialisers, which run on first use
+ * unless {@link #loadWeights} replaced every parameter before, so loading a checkpoint into a fresh model
+ * never pays for random initialisation either.
  *
  * <p>Thread-safe for concurrent {@code predict}/{@code run} calls (TensorFlow sessions are).
  */
 public final class VitModel implements AutoCloseable {
   /** Name of the input placeholder, {@code float32 [-1, H, W, C]}. */
-  public static final String INPUT = "images";
+  public static final String INPUT = ModelGraph.IMAGES;
 
   /**
    * Build options.
    *
    * @param mode inference or training graph
-   * @param seed parameter initialisation seed
+   * @param seed parameter initialisation seed (unused when the model is built from weights)
    * @param sessionConfig TensorFlow session config (threads, XLA), or null for defaults
    */
   public record Options(Mode mode, long seed, ConfigProto sessionConfig) {
@@ -48,35 +50,25 @@ public final class VitModel implements AutoCloseable {
   }
 
   private final ModelConfig config;
-  private final Mode mode;
   private final Graph graph;
   private final Session session;
   private final GraphParameterStore store;
-  private final Placeholder<TFloat32> images;
-  private final Map<String, Operand<TFloat32>> outputs;
-  private final long flops;
+  private final ModelGraph model;
+  /** Whether every variable holds a value (initialised or loaded). Guarded by {@code this}. */
+  private boolean ready;
+  /** Whether the seeded random initialisers have run. Guarded by {@code this}. */
+  private boolean ranInitializers;
 
-  private VitModel(ModelConfig config, Options options) {
+  private VitModel(ModelConfig config, Options options, boolean forLoading) {
     this.config = config;
-    this.mode = options.mode();
-    Network network = config.network();
-    this.flops = network.flopsPerImage();
     Graph g = new Graph();
     Session s = null;
     try {
-      Ops tf = dev.vittf.core.GraphOps.create(g); // scan-free sub-scopes: linear-time graph building
-      this.store = new GraphParameterStore(g, options.seed());
-      this.images =
-          tf.withName(INPUT).placeholder(TFloat32.class,
-              Placeholder.shape(Shape.of(-1, config.imageHeight(), config.imageWidth(), config.channels())));
-      BuildContext ctx = BuildContext.root(tf, store, mode);
-      network.apply(ctx, images);
-      this.outputs = ctx.taps();
-      if (!outputs.containsKey(Network.LOGITS)) {
-        throw new IllegalStateException(config.architecture() + " network did not tap its logits");
-      }
+      this.store = forLoading ? GraphParameterStore.forLoading(g) : new GraphParameterStore(g, options.seed());
+      this.model = ModelGraph.build(g, config, options.mode(), store);
       s = options.sessionConfig() == null ? new Session(g) : new Session(g, options.sessionConfig());
-      s.initialize();
+      this.graph = g;
+      this.session = s;
     } catch (RuntimeException | Error e) {
       if (s != null) {
         s.close();
@@ -84,23 +76,72 @@ public final class VitModel implements AutoCloseable {
       g.close();
       throw e;
     }
-    this.graph = g;
-    this.session = s;
   }
 
   /** Builds an inference model with freshly initialised weights (seed 0). */
   public static VitModel create(ModelConfig config) {
-    return new VitModel(config, Options.defaults());
+    return new VitModel(config, Options.defaults(), false);
   }
 
-  /** Builds a model with the given options. */
+  /** Builds a model with the given options and seeded weights. */
   public static VitModel create(ModelConfig config, Options options) {
-    return new VitModel(config, options);
+    return new VitModel(config, options, false);
   }
 
   /** Builds an inference model with initial weights from {@code seed}. */
   public static VitModel create(ModelConfig config, long seed) {
-    return new VitModel(config, new Options(Mode.INFERENCE, seed, null));
+    return new VitModel(config, new Options(Mode.INFERENCE, seed, null), false);
+  }
+
+  /**
+   * Builds an inference model holding {@code weights} (our parameter names), without any random
+   * initialiser. Strict, like {@link #loadWeights}.
+   *
+   * @throws IllegalArgumentException if a parameter is missing, unknown or mis-shaped
+   */
+  public static VitModel create(ModelConfig config, Map<String, HostTensor> weights) {
+    return create(config, weights, Options.defaults());
+  }
+
+  /** Like {@link #create(ModelConfig, Map)} with the given mode and session config ({@code seed} is unused). */
+  public static VitModel create(ModelConfig config, Map<String, HostTensor> weights, Options options) {
+    VitModel model = createWithoutInitializers(config, options);
+    try {
+      model.loadWeights(Objects.requireNonNull(weights, "weights"));
+    } catch (RuntimeException | Error e) {
+      model.close();
+      throw e;
+    }
+    return model;
+  }
+
+  /**
+   * Builds a model with no initialiser at all, for weights that arrive later: call {@link #loadWeights}
+   * before anything else (e.g. once a checkpoint read in parallel with the build is converted to {@link
+   * #parameters()}); until then runs fail with an {@code IllegalStateException}.
+   */
+  public static VitModel createWithoutInitializers(ModelConfig config, Options options) {
+    return new VitModel(config, options, true);
+  }
+
+  /**
+   * Runs the random initialisers now, unless every parameter already holds a value. Optional: the
+   * first {@code predict}, {@code run}, {@code weights()} or {@code session()} does it otherwise.
+   */
+  public synchronized void initialize() {
+    if (!ready) {
+      store.initialize(session);
+      ready = true;
+      ranInitializers = true;
+    }
+  }
+
+  /**
+   * Whether this model's random initialisers have run (false for a model built from weights, or whose
+   * weights were all loaded before first use).
+   */
+  public synchronized boolean ranInitializers() {
+    return ranInitializers;
   }
 
   /** The config. */
@@ -110,7 +151,7 @@ public final class VitModel implements AutoCloseable {
 
   /** The mode the graph was built for. */
   public Mode mode() {
-    return mode;
+    return model.mode();
   }
 
   /** Parameters in registration order. */
@@ -125,36 +166,26 @@ public final class VitModel implements AutoCloseable {
 
   /** Analytic FLOPs of one forward pass per image. */
   public long flopsPerImage() {
-    return flops;
+    return model.flopsPerImage();
   }
 
   /** Names of the outputs {@link #run} can fetch (e.g. {@code logits}, {@code pooled}, {@code tokens}, {@code blocks/0/attn/probs}). */
   public Set<String> outputNames() {
-    return new TreeSet<>(outputs.keySet());
+    return model.outputNames();
   }
 
   /**
    * Loads weights by parameter name. Strict: every parameter must be present with its exact shape and
    * no unknown name is allowed; all problems are reported together and nothing is written otherwise.
    */
-  public void loadWeights(Map<String, HostTensor> weights) {
-    List<String> missing = new ArrayList<>();
-    for (ParameterSpec p : store.parameters()) {
-      if (!weights.containsKey(p.name())) {
-        missing.add(p.name());
-      }
-    }
-    if (!missing.isEmpty()) {
-      List<String> unexpected = weights.keySet().stream().filter(n -> store.spec(n) == null).sorted().toList();
-      throw new IllegalArgumentException(
-          "weights do not match the model: missing " + missing + (unexpected.isEmpty() ? "" : ", unexpected " + unexpected));
-    }
-    store.assign(session, weights);
+  public synchronized void loadWeights(Map<String, HostTensor> weights) {
+    store.assignAll(session, weights);
+    ready = true; // every variable is a parameter, and every parameter was written
   }
 
   /** Current value of every parameter, by name. */
   public Map<String, HostTensor> weights() {
-    return store.read(session);
+    return store.read(session());
   }
 
   /** Runs the model on a batch {@code [B, H, W, C]} and returns the logits {@code [B, classes]}. */
@@ -175,7 +206,7 @@ public final class VitModel implements AutoCloseable {
   /** Runs the model on a native batch; the caller owns (and must close) both tensors. */
   public TFloat32 predict(TFloat32 batch) {
     checkInputShape(batch.shape().asArray());
-    try (Result r = session.runner().feed(images, batch).fetch(outputs.get(Network.LOGITS)).run()) {
+    try (Result r = session().runner().feed(model.images(), batch).fetch(model.logits()).run()) {
       // Result.close() closes its tensors; hand out a copy the caller owns.
       TFloat32 logits = (TFloat32) r.get(0);
       return TFloat32.tensorOf(logits.shape(), t -> logits.copyTo(t));
@@ -188,17 +219,13 @@ public final class VitModel implements AutoCloseable {
     if (names.length == 0) {
       throw new IllegalArgumentException("no output requested; available: " + outputNames());
     }
-    Session.Runner runner = session.runner();
+    Session.Runner runner = session().runner();
     for (String n : names) {
-      Operand<TFloat32> o = outputs.get(n);
-      if (o == null) {
-        throw new IllegalArgumentException("unknown output '" + n + "'; available: " + outputNames());
-      }
-      runner.fetch(o);
+      runner.fetch(model.output(n));
     }
     Map<String, HostTensor> result = new LinkedHashMap<>();
     try (TFloat32 in = batch.toTensor()) {
-      runner.feed(images, in);
+      runner.feed(model.images(), in);
       try (Result r = runner.run()) {
         for (int i = 0; i < names.length; i++) {
           result.put(names[i], HostTensor.of((TFloat32) r.get(i)));
@@ -237,8 +264,9 @@ public final class VitModel implements AutoCloseable {
     return graph;
   }
 
-  /** The session (owned by this model). */
+  /** The session (owned by this model), with every variable holding a value. */
   public Session session() {
+    initialize();
     return session;
   }
 
@@ -248,17 +276,18 @@ public final class VitModel implements AutoCloseable {
   }
 
   /** The input placeholder. */
-  public Placeholder<TFloat32> input() {
-    return images;
+  public Operand<TFloat32> input() {
+    return model.images();
   }
 
   /** A named output operand. */
   public Operand<TFloat32> output(String name) {
-    Operand<TFloat32> o = outputs.get(name);
-    if (o == null) {
-      throw new IllegalArgumentException("unknown output '" + name + "'; available: " + outputNames());
-    }
-    return o;
+    return model.output(name);
+  }
+
+  /** The build result: input, outputs, parameter store, FLOPs and the scope the ops were named with. */
+  public ModelGraph modelGraph() {
+    return model;
   }
 
   @Override

@@ -12,6 +12,7 @@ import dev.vittf.data.ImageDataset;
 import dev.vittf.data.Normalization;
 import dev.vittf.io.SafeTensors;
 import dev.vittf.models.ModelConfig;
+import dev.vittf.models.ModelGraph;
 import dev.vittf.models.VitModel;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -86,7 +87,8 @@ public final class Trainer implements AutoCloseable {
   private final Graph graph;
   private final Session session;
   private final GraphParameterStore store;
-  private final Placeholder<TFloat32> images;
+  private final ModelGraph model;
+  private final Operand<TFloat32> images;
   private final Placeholder<TInt32> labels;
   private final Placeholder<TFloat32> lr;
   private final Placeholder<TFloat32> beta1Power;
@@ -110,15 +112,16 @@ public final class Trainer implements AutoCloseable {
     Graph g = new Graph();
     Session s = null;
     try {
-      Ops tf = Ops.create(g);
       store = new GraphParameterStore(g, train.seed());
-      images = tf.withName("images").placeholder(TFloat32.class,
-          Placeholder.shape(Shape.of(-1, config.imageHeight(), config.imageWidth(), config.channels())));
+      model = ModelGraph.build(g, config, Mode.TRAINING, store);
+      // The model's root ops: the loss and optimizer are named by the same scan-free scope.
+      Ops tf = model.tf();
+      images = model.images();
+      Operand<TFloat32> logits = model.logits();
       labels = tf.withName("labels").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
       lr = tf.withName("learning_rate").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
       beta1Power = tf.withName("adamw_beta1_power").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
       beta2Power = tf.withName("adamw_beta2_power").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
-      Operand<TFloat32> logits = config.network().apply(BuildContext.root(tf, store, Mode.TRAINING), images);
       GraphOperation key = g.operation(BuildContext.RNG_KEY);
       rngKey = key == null ? null : key.output(0);
 
@@ -183,7 +186,8 @@ public final class Trainer implements AutoCloseable {
       state = new VariableIo(g, vars, shapes);
 
       s = new Session(g, sessionConfig(train.threads()));
-      s.initialize();
+      s.initialize(); // the optimizer's moments (init-scope ops)
+      store.initialize(s);
     } catch (RuntimeException | Error e) {
       if (s != null) {
         s.close();
@@ -510,6 +514,11 @@ public final class Trainer implements AutoCloseable {
       evalModel = VitModel.create(config, new VitModel.Options(Mode.INFERENCE, train.seed(), sessionConfig(train.threads())));
     }
     return evalModel;
+  }
+
+  /** The model part of the training graph: input, logits, parameter store, the scope it was built with. */
+  public ModelGraph modelGraph() {
+    return model;
   }
 
   /** The training graph (owned by this trainer). */

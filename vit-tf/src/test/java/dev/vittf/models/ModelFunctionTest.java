@@ -65,7 +65,7 @@ class ModelFunctionTest {
         }
         Map<String, Output<TFloat32>> out = fn.call(tf, "forward", in, params, false);
         try (Session s = new Session(g); TFloat32 t = images.toTensor()) {
-          s.initialize();
+          vars.initialize(s);
           try (Result r = s.runner().feed(in, t).fetch(out.get(ModelFunction.LOGITS)).fetch(out.get(ModelFunction.PROBABILITIES)).run()) {
             HostTensor logits = HostTensor.of((TFloat32) r.get(0));
             HostTensor probs = HostTensor.of((TFloat32) r.get(1));

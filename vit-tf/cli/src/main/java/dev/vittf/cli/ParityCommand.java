@@ -1,5 +1,6 @@
 package dev.vittf.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vittf.core.HostTensor;
 import dev.vittf.io.Checkpoints;
 import dev.vittf.io.ReferenceModels;
@@ -7,68 +8,179 @@ import dev.vittf.io.ReferenceModels.ReferenceModel;
 import dev.vittf.io.SafeTensors;
 import dev.vittf.models.EagerRunner;
 import dev.vittf.models.VitModel;
+import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Runs every reference fixture in graph and eager mode and prints a summary table. */
+/**
+ * Runs every reference case of a fixture folder in graph and eager mode and prints one line per case:
+ * {@code PASS} (both modes within {@value #TOLERANCE} of PyTorch's logits), {@code FAIL} (a larger
+ * difference, or a file that cannot be read or does not match the model, with the reason) or {@code
+ * UNSUPPORTED} (the case's model description is one this library cannot build yet, with the reason). It goes
+ * on past failures and exits 0 only when every case passes, 1 otherwise, 2 when the folder is missing or
+ * holds no case.
+ */
 @Command(name = "parity", mixinStandardHelpOptions = true,
-    description = "Compare logits with the reference fixtures (graph and eager), tolerance 1e-4.")
+    description = "Compare logits with the reference fixtures (graph and eager), tolerance 1e-4; one line per case, "
+        + "exit 1 unless every case passes.")
 final class ParityCommand implements Callable<Integer> {
+  /** Largest accepted max |logits - reference|. */
+  static final double TOLERANCE = 1e-4;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String ROW = "%-30s %-18s %12s %12s  %s%n";
+
   @Option(names = "--fixtures", description = "fixture directory (default: the project's vit-tf/fixtures, found from "
       + "the working directory or the jar's location)")
   Path dir;
+
+  private final PrintStream out;
+  private final PrintStream err;
+
+  /** A command printing to the standard streams. */
+  ParityCommand() {
+    this(System.out, System.err);
+  }
+
+  ParityCommand(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
 
   ParityCommand withDir(Path d) {
     dir = d;
     return this;
   }
 
+  /** How one case ended. */
+  enum Status { PASS, FAIL, UNSUPPORTED }
+
+  /** One case's outcome; a diff is NaN when that mode did not run. */
+  record Outcome(String name, String family, Status status, double graphDiff, double eagerDiff, String reason) {}
+
   @Override
-  public Integer call() throws Exception {
+  public Integer call() throws IOException {
     Path fixtures;
     try {
       fixtures = FixtureLocator.locate(dir);
     } catch (FixtureLocator.FixturesNotFoundException e) {
-      System.err.println("error: " + e.getMessage());
+      err.println("error: " + e.getMessage());
       return 2;
     }
-    List<String> cases;
-    try (Stream<Path> s = Files.list(fixtures)) {
-      cases = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json"))
-          .map(n -> n.substring(0, n.length() - 5)).sorted().toList();
+    List<String> cases = cases(fixtures);
+    if (cases.isEmpty()) {
+      err.println("error: no fixture cases in " + fixtures.toAbsolutePath()
+          + " (a case is <name>.json with <name>.safetensors and <name>.io.safetensors)");
+      return 2;
     }
-    System.out.printf("%-30s %-16s %12s %12s  %s%n", "case", "family", "graph diff", "eager diff", "result");
+    out.println("fixtures: " + fixtures.toAbsolutePath());
+    out.printf(ROW, "case", "family", "graph diff", "eager diff", "result");
+    int passed = 0;
     int failed = 0;
-    int pending = 0;
+    int unsupported = 0;
     for (String c : cases) {
-      ReferenceModel ref;
-      try {
-        ref = ReferenceModels.fromJsonFile(fixtures.resolve(c + ".json"));
-      } catch (UnsupportedOperationException e) {
-        System.out.printf("%-30s %-16s %12s %12s  %s%n", c, "?", "-", "-", "NOT IMPLEMENTED: " + e.getMessage());
-        pending++;
-        continue;
+      Outcome o = run(fixtures, c);
+      switch (o.status()) {
+        case PASS -> passed++;
+        case FAIL -> failed++;
+        case UNSUPPORTED -> unsupported++;
       }
-      Map<String, HostTensor> io = SafeTensors.read(fixtures.resolve(c + ".io.safetensors")).tensors();
-      Map<String, HostTensor> weights = Checkpoints.read(fixtures.resolve(c + ".safetensors"), ref.config(), ref.source());
-      double graph;
+      out.printf(ROW, c, o.family(), diff(o.graphDiff()), diff(o.eagerDiff()),
+          o.status() + (o.reason().isEmpty() ? "" : ": " + o.reason()));
+      out.flush();
+    }
+    out.printf("%d cases: %d passed, %d failed, %d unsupported%n", cases.size(), passed, failed, unsupported);
+    return passed == cases.size() ? 0 : 1;
+  }
+
+  /** Every {@code <name>.json} directly in {@code dir}, sorted; a case missing its other files fails when run. */
+  static List<String> cases(Path dir) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json"))
+          .map(n -> n.substring(0, n.length() - ".json".length())).sorted().toList();
+    }
+  }
+
+  /** Runs one case; never throws for a problem of the case itself. */
+  static Outcome run(Path dir, String name) {
+    Path json = dir.resolve(name + ".json");
+    String family = family(json);
+    ReferenceModel ref;
+    try {
+      ref = ReferenceModels.fromJsonFile(json);
+    } catch (UnsupportedOperationException | IllegalArgumentException e) {
+      // The description is readable but names a family or arguments this library does not build.
+      return new Outcome(name, family, Status.UNSUPPORTED, Double.NaN, Double.NaN, message(e));
+    } catch (IOException e) {
+      return new Outcome(name, family, Status.FAIL, Double.NaN, Double.NaN, json.getFileName() + ": " + message(e));
+    }
+    List<String> missing = new ArrayList<>();
+    for (String f : List.of(name + ".safetensors", name + ".io.safetensors")) {
+      if (!Files.isRegularFile(dir.resolve(f))) {
+        missing.add(f);
+      }
+    }
+    if (!missing.isEmpty()) {
+      return new Outcome(name, ref.family(), Status.FAIL, Double.NaN, Double.NaN, "missing " + String.join(", ", missing));
+    }
+    double graph = Double.NaN;
+    double eager = Double.NaN;
+    try {
+      Map<String, HostTensor> io = SafeTensors.read(dir.resolve(name + ".io.safetensors")).tensors();
+      HostTensor input = required(io, "input", name);
+      HostTensor logits = required(io, "logits", name);
+      Map<String, HostTensor> weights = Checkpoints.read(dir.resolve(name + ".safetensors"), ref.config(), ref.source());
       try (VitModel m = VitModel.create(ref.config())) {
         m.loadWeights(weights);
-        graph = m.predict(io.get("input")).maxAbsDiff(io.get("logits"));
+        graph = m.predict(input).maxAbsDiff(logits);
       }
-      double eager = EagerRunner.logits(ref.config(), weights, io.get("input")).maxAbsDiff(io.get("logits"));
-      boolean ok = graph <= 1e-4 && eager <= 1e-4;
-      failed += ok ? 0 : 1;
-      System.out.printf("%-30s %-16s %12.2e %12.2e  %s%n", c, ref.family(), graph, eager, ok ? "PASS" : "FAIL");
+      eager = EagerRunner.logits(ref.config(), weights, input).maxAbsDiff(logits);
+    } catch (IOException | RuntimeException e) {
+      return new Outcome(name, ref.family(), Status.FAIL, graph, eager, message(e));
     }
-    System.out.printf("%d cases: %d passed, %d failed, %d not implemented%n",
-        cases.size(), cases.size() - failed - pending, failed, pending);
-    return failed == 0 ? 0 : 1;
+    // Written so that a NaN difference fails too.
+    boolean ok = graph <= TOLERANCE && eager <= TOLERANCE;
+    String reason = ok ? "" : String.format(Locale.ROOT, "max |diff| %.2e > %.0e", Math.max(graph, eager), TOLERANCE);
+    if (!ok && (Double.isNaN(graph) || Double.isNaN(eager))) {
+      reason = "non-finite logits";
+    }
+    return new Outcome(name, ref.family(), ok ? Status.PASS : Status.FAIL, graph, eager, reason);
+  }
+
+  private static HostTensor required(Map<String, HostTensor> io, String key, String name) {
+    HostTensor t = io.get(key);
+    if (t == null) {
+      throw new IllegalArgumentException(name + ".io.safetensors: no tensor '" + key + "' (has " + io.keySet() + ")");
+    }
+    return t;
+  }
+
+  /** The JSON's {@code family} field, or {@code ?} when it cannot be read. */
+  private static String family(Path json) {
+    try {
+      return JSON.readTree(json.toFile()).path("family").asText("?");
+    } catch (IOException | RuntimeException e) {
+      return "?";
+    }
+  }
+
+  private static String message(Exception e) {
+    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    // One line per case: keep the first line of multi-line messages.
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl) + " ...";
+  }
+
+  private static String diff(double d) {
+    return Double.isNaN(d) ? "-" : String.format(Locale.ROOT, "%.2e", d);
   }
 }

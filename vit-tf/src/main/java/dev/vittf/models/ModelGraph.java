@@ -1,0 +1,161 @@
+package dev.vittf.models;
+
+import dev.vittf.core.BuildContext;
+import dev.vittf.core.GraphOps;
+import dev.vittf.core.Mode;
+import dev.vittf.core.ParameterStore;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import org.tensorflow.ExecutionEnvironment;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.Scope;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * The one step that turns a config into a model's ops: every entry point (inference {@link VitModel},
+ * training, SavedModel export plain and as an XLA function, {@link EagerRunner}, benchmarks, {@link
+ * ModelParameters}) builds through {@link #build}; nothing else applies a {@link Network}.
+ *
+ * <p>What varies between entry points is passed in, not re-implemented: the execution environment (a
+ * graph, a function's graph, an eager session), the {@link Mode}, the {@link ParameterStore} (variables
+ * with or without initialisers, function inputs, eager constants, shapes only) and, optionally, the image
+ * input. The ops are always named through {@link GraphOps} (a {@link dev.vittf.core.ScanFreeScope}): same
+ * names as {@code Ops.create}, linear build time. The result holds the input, the named outputs, the
+ * parameter store, the analytic FLOPs, and the root {@link Ops} for callers that keep building (loss,
+ * optimizer, serving signatures).
+ */
+public final class ModelGraph {
+  /** Name of the image input placeholder, {@code float32 [-1, H, W, C]}. */
+  public static final String IMAGES = "images";
+
+  private final ModelConfig config;
+  private final Mode mode;
+  private final Ops tf;
+  private final Operand<TFloat32> images;
+  private final Map<String, Operand<TFloat32>> outputs;
+  private final ParameterStore parameters;
+  private final long flopsPerImage;
+
+  private ModelGraph(ModelConfig config, Mode mode, Ops tf, Operand<TFloat32> images,
+      Map<String, Operand<TFloat32>> outputs, ParameterStore parameters, long flopsPerImage) {
+    this.config = config;
+    this.mode = mode;
+    this.tf = tf;
+    this.images = images;
+    this.outputs = outputs;
+    this.parameters = parameters;
+    this.flopsPerImage = flopsPerImage;
+  }
+
+  /**
+   * Builds the model on a new placeholder {@value #IMAGES} {@code float32 [-1, H, W, C]}.
+   *
+   * @param env a graph (also a function's graph); eager sessions have no placeholders, use the other overload
+   * @param config the model
+   * @param mode inference or training
+   * @param parameters where the parameters are registered and what holds their values
+   */
+  public static ModelGraph build(ExecutionEnvironment env, ModelConfig config, Mode mode, ParameterStore parameters) {
+    Ops tf = GraphOps.create(env);
+    Placeholder<TFloat32> images = tf.withName(IMAGES).placeholder(TFloat32.class,
+        Placeholder.shape(Shape.of(-1, config.imageHeight(), config.imageWidth(), config.channels())));
+    return build(tf, config, mode, parameters, images);
+  }
+
+  /**
+   * Builds the model on given NHWC images (e.g. an eager constant, or a serving graph's decoded bytes).
+   *
+   * @param env the environment {@code images} lives in
+   */
+  public static ModelGraph build(
+      ExecutionEnvironment env, ModelConfig config, Mode mode, ParameterStore parameters, Operand<TFloat32> images) {
+    return build(GraphOps.create(env), config, mode, parameters, images);
+  }
+
+  private static ModelGraph build(
+      Ops tf, ModelConfig config, Mode mode, ParameterStore parameters, Operand<TFloat32> images) {
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(mode, "mode");
+    Objects.requireNonNull(parameters, "parameters");
+    if (!GraphOps.isScanFree(tf)) {
+      // Would still be correct, but quadratic: ScalableViT's training graph would take minutes.
+      throw new IllegalStateException("model ops must be named by the scan-free scope, got " + tf.scope().getClass().getName());
+    }
+    Network network = config.network();
+    BuildContext ctx = BuildContext.root(tf, parameters, mode);
+    network.apply(ctx, images);
+    Map<String, Operand<TFloat32>> outputs = ctx.taps();
+    if (!outputs.containsKey(Network.LOGITS)) {
+      throw new IllegalStateException(config.architecture() + " network did not tap its logits");
+    }
+    return new ModelGraph(config, mode, tf, images, outputs, parameters, network.flopsPerImage());
+  }
+
+  /** The config. */
+  public ModelConfig config() {
+    return config;
+  }
+
+  /** The mode the model was built for. */
+  public Mode mode() {
+    return mode;
+  }
+
+  /** Root ops of the environment, with the scope the model was built with (to keep building). */
+  public Ops tf() {
+    return tf;
+  }
+
+  /** The class of the name scope the model's ops were built with ({@link dev.vittf.core.ScanFreeScope}). */
+  public Class<? extends Scope> scopeType() {
+    return tf.scope().getClass();
+  }
+
+  /** The image input. */
+  public Operand<TFloat32> images() {
+    return images;
+  }
+
+  /** The logits {@code [B, classes]}. */
+  public Operand<TFloat32> logits() {
+    return outputs.get(Network.LOGITS);
+  }
+
+  /** Every named output ({@code logits}, {@code pooled}, {@code tokens}, attention maps...), in build order. */
+  public Map<String, Operand<TFloat32>> outputs() {
+    return outputs;
+  }
+
+  /** Names of the outputs, sorted. */
+  public Set<String> outputNames() {
+    return new TreeSet<>(outputs.keySet());
+  }
+
+  /**
+   * One named output.
+   *
+   * @throws IllegalArgumentException naming the available outputs if there is none by that name
+   */
+  public Operand<TFloat32> output(String name) {
+    Operand<TFloat32> o = outputs.get(name);
+    if (o == null) {
+      throw new IllegalArgumentException("unknown output '" + name + "'; available: " + outputNames());
+    }
+    return o;
+  }
+
+  /** The parameter store the model registered its parameters in. */
+  public ParameterStore parameters() {
+    return parameters;
+  }
+
+  /** Analytic FLOPs of one forward pass per image (2 per multiply-accumulate). */
+  public long flopsPerImage() {
+    return flopsPerImage;
+  }
+}
