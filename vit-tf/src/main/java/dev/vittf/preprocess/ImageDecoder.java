@@ -18,7 +18,6 @@ import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
-import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
@@ -151,8 +150,11 @@ public final class ImageDecoder implements AutoCloseable {
         byte[] pixels = new byte[(int) (s.get(0) * s.get(1) * 3)];
         out.asRawTensor().data().read(pixels);
         return new RgbImage((int) s.get(0), (int) s.get(1), pixels);
-      } catch (TensorFlowException e) {
-        throw new ImageFormatException(name, "invalid or truncated JPEG data (" + e.getMessage().strip() + ")", e);
+      } catch (ImageFormatException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        // TensorFlow reports libjpeg's errors as TFInvalidArgumentException (an IllegalArgumentException).
+        throw new ImageFormatException(name, "invalid or truncated JPEG data (" + firstLine(e.getMessage()) + ")", e);
       }
     } finally {
       lock.readLock().unlock();
@@ -183,6 +185,15 @@ public final class ImageDecoder implements AutoCloseable {
         throw e;
       }
     }
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "no detail";
+    }
+    String m = message.strip();
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl).strip();
   }
 
   // ---- PNG, GIF, BMP: ImageIO raw samples ----
