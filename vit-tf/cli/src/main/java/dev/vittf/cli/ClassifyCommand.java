@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Classifies photos with a checkpoint's own preprocessing and labels. */
@@ -46,12 +47,7 @@ final class ClassifyCommand implements Callable<Integer> {
   @Option(names = "--explain", paramLabel = "DIR", description = "write the attention-rollout heat map of each image to DIR/<image>.attention.png")
   Path explain;
 
-  @Option(names = "--overwrite", description = "replace existing heat-map files")
-  boolean overwrite;
-
-  @Option(names = "--max-pixels", defaultValue = "" + ImageDecoder.DEFAULT_MAX_PIXELS, paramLabel = "N",
-      description = "refuse images with more pixels (default: PIL's ${DEFAULT-VALUE})")
-  long maxPixels;
+  @Mixin ImageInputOptions input;
 
   private final PrintStream out;
 
@@ -70,7 +66,7 @@ final class ClassifyCommand implements Callable<Integer> {
     }
     if (explain != null) {
       for (Path image : images) {
-        ModelFiles.checkWritable(explainFile(image), overwrite);
+        ModelFiles.checkWritable(explainFile(image), input.overwrite);
       }
     }
     ModelFiles.Opened opened = ModelFiles.open(model);
@@ -81,7 +77,7 @@ final class ClassifyCommand implements Callable<Integer> {
     }
     int failed = 0;
     try (ImageClassifier classifier =
-        ImageClassifier.of(opened.model(), p, opened.labels(), top, ImageClassifier.DEFAULT_BATCH, maxPixels)) {
+        ImageClassifier.of(opened.model(), p, opened.labels(), top, ImageClassifier.DEFAULT_BATCH, input.maxPixels())) {
       List<Classification> results = classifier.classify(new ArrayList<Object>(images));
       for (int i = 0; i < results.size(); i++) {
         Classification c = results.get(i);
@@ -132,19 +128,19 @@ final class ClassifyCommand implements Callable<Integer> {
 
   /** Rollout of the model's attention on the preprocessed image, drawn over what the model saw. */
   private void explain(ImageClassifier classifier, Path image) throws Exception {
-    HostTensor input;
-    try (ImageDecoder decoder = new ImageDecoder(maxPixels)) {
-      input = classifier.pipeline().tensor(decoder.decode(image));
+    HostTensor pixels;
+    try (ImageDecoder decoder = new ImageDecoder(input.maxPixels())) {
+      pixels = classifier.pipeline().tensor(decoder.decode(image));
     }
-    HostTensor rollout = AttentionMaps.rollout(classifier.model(), input);
+    HostTensor rollout = AttentionMaps.rollout(classifier.model(), pixels);
     int tokens = (int) rollout.dim(2);
-    int h = (int) input.dim(1);
-    int w = (int) input.dim(2);
+    int h = (int) pixels.dim(1);
+    int w = (int) pixels.dim(2);
     int[] grid = grid(tokens, h, w);
     float[][] cells = AttentionMaps.classAttention(rollout, 0, grid[0], grid[1]);
     int scale = Math.max(1, (int) Math.ceil(256.0 / Math.max(h, w)));
     Path file = explainFile(image);
-    ModelFiles.writePngAtomically(Plots.heatmapOverlay(input, 0, cells, 0.5, scale), file);
+    ModelFiles.writePngAtomically(Plots.heatmapOverlay(pixels, 0, cells, 0.5, scale), file);
     out.println((json ? "" : "  ") + "attention map: " + file);
   }
 

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Writes the model-ready tensor of one photo, to compare with Python. */
@@ -37,12 +38,7 @@ final class PreprocessCommand implements Callable<Integer> {
   @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT.safetensors", description = "output file (written atomically)")
   Path output;
 
-  @Option(names = "--overwrite", description = "replace an existing output file")
-  boolean overwrite;
-
-  @Option(names = "--max-pixels", defaultValue = "" + ImageDecoder.DEFAULT_MAX_PIXELS, paramLabel = "N",
-      description = "refuse images with more pixels (default: PIL's ${DEFAULT-VALUE})")
-  long maxPixels;
+  @Mixin ImageInputOptions input;
 
   private final PrintStream out;
 
@@ -56,10 +52,10 @@ final class PreprocessCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ModelFiles.checkWritable(output, overwrite);
+    ModelFiles.checkWritable(output, input.overwrite);
     ImagePipeline p = source.model != null ? ImagePipeline.forModel(source.model) : ImagePipeline.named(source.pipeline);
     HostTensor pixels;
-    try (ImageDecoder decoder = new ImageDecoder(maxPixels)) {
+    try (ImageDecoder decoder = new ImageDecoder(input.maxPixels())) {
       pixels = p.tensor(decoder.decode(image));
     }
     SafeTensors.write(output, Map.of("pixels", pixels),
