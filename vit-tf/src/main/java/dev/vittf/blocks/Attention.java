@@ -9,7 +9,7 @@ import org.tensorflow.types.TFloat32;
 /**
  * Multi-head attention, one implementation for every ViT-family variant.
  *
- * <p>{@code A = softmax(post?(softmax(pre?(q k^T * scale))))}: queries come from the input, keys and
+ * <p>{@code A = post?(softmax(pre?(q k^T * scale)))}, {@code out = A v}: queries come from the input, keys and
  * values from the input or a separate context (CaiT class attention); optional head mixing before the
  * softmax (talking heads) and after it (talking heads, DeepViT re-attention with its head-axis norm).
  * Heads are the outer factor of the channel axis: channel {@code h*d + j} is element {@code j} of head
@@ -20,9 +20,10 @@ import org.tensorflow.types.TFloat32;
  * AttentionConfig#outputProjection()}. Tapped outputs: {@code probs} (softmax probabilities) and
  * {@code weights} (the map finally applied to the values).
  */
-public record Attention(AttentionConfig config) {
+public record Attention(AttentionConfig config) implements Block {
 
   /** Self-attention over {@code x [B, N, dim]}. */
+  @Override
   public Operand<TFloat32> apply(BuildContext ctx, Operand<TFloat32> x) {
     return apply(ctx, x, x);
   }

@@ -49,24 +49,9 @@ public record AttentionConfig(
     }
   }
 
-  /** Plain self-attention with a fused qkv projection, no mixing. */
-  public static AttentionConfig standard(long dim, int heads, long dimHead, boolean qkvBias, boolean outputProjection, double dropout) {
-    return new AttentionConfig(dim, heads, dimHead, QkvLayout.FUSED, qkvBias, outputProjection, null, null, dropout, dropout, Double.NaN);
-  }
-
   /** The logit scale in use. */
   public double effectiveScale() {
     return Double.isNaN(scale) ? 1 / Math.sqrt(dimHead) : scale;
-  }
-
-  /** A copy with other head mixes. */
-  public AttentionConfig withHeadMixes(HeadMix pre, HeadMix post) {
-    return new AttentionConfig(dim, heads, dimHead, layout, qkvBias, outputProjection, pre, post, attnDropout, projDropout, scale);
-  }
-
-  /** A copy with another projection layout. */
-  public AttentionConfig withLayout(QkvLayout newLayout) {
-    return new AttentionConfig(dim, heads, dimHead, newLayout, qkvBias, outputProjection, preSoftmax, postSoftmax, attnDropout, projDropout, scale);
   }
 
   /** Multiply-accumulates for {@code nq} queries over {@code nk} keys (one image). */

@@ -14,13 +14,14 @@ import org.tensorflow.types.TInt32;
  * @param hidden inner width ({@code mlp_dim})
  * @param dropout dropout rate after the activation and after {@code fc2} (training only)
  */
-public record FeedForward(long dim, long hidden, double dropout) {
+public record FeedForward(long dim, long hidden, double dropout) implements Block {
 
   /**
    * Applies the block to tokens {@code [..., dim]}. Works on the flattened {@code [tokens, dim]} matrix so
    * that grappler fuses each {@code MatMul + BiasAdd} (and, for {@code fc1}, the exact GELU) into one
    * oneDNN kernel: a {@code Reshape} between the bias and the activation blocks that fusion.
    */
+  @Override
   public Operand<TFloat32> apply(BuildContext ctx, Operand<TFloat32> x) {
     Ops tf = ctx.tf();
     int rank = x.shape().numDimensions();

@@ -25,9 +25,10 @@ import org.tensorflow.types.TFloat32;
  *     config checks that before any op is built)
  * @param dropout attention-map and output dropout (training only)
  */
-public record InteractiveWindowAttention(long dim, int heads, int dimKey, int dimValue, int window, double dropout) {
+public record InteractiveWindowAttention(long dim, int heads, int dimKey, int dimValue, int window, double dropout) implements Block {
 
   /** Applies IWSA to a map of static size {@code h x w}. */
+  @Override
   public Operand<TFloat32> apply(BuildContext ctx, Operand<TFloat32> x) {
     Ops tf = ctx.tf();
     int h = (int) BuildContext.staticDim(x, 1);

@@ -16,9 +16,10 @@ import org.tensorflow.types.TFloat32;
  * @param dim size of the normalised (last) axis
  * @param eps added to the variance; PyTorch's default is 1e-5, timm's ViT and CaiT use 1e-6
  */
-public record LayerNorm(long dim, double eps) {
+public record LayerNorm(long dim, double eps) implements Block {
 
   /** Normalises {@code x} (last axis of size {@code dim}). */
+  @Override
   public Operand<TFloat32> apply(BuildContext ctx, Operand<TFloat32> x) {
     Operand<TFloat32> scale = ctx.parameter("scale", ParameterRole.NORM_SCALE, Initializer.ones(), dim);
     Operand<TFloat32> bias = ctx.parameter("bias", ParameterRole.NORM_SHIFT, Initializer.zeros(), dim);

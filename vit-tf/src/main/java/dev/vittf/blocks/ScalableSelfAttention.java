@@ -23,9 +23,10 @@ import org.tensorflow.types.TFloat32;
  * @param reduction spatial reduction factor {@code r} of keys and values
  * @param dropout attention-map and output dropout (training only)
  */
-public record ScalableSelfAttention(long dim, int heads, int dimKey, int dimValue, int reduction, double dropout) {
+public record ScalableSelfAttention(long dim, int heads, int dimKey, int dimValue, int reduction, double dropout) implements Block {
 
   /** Applies SSA to a map of static size {@code h x w}. */
+  @Override
   public Operand<TFloat32> apply(BuildContext ctx, Operand<TFloat32> x) {
     Ops tf = ctx.tf();
     int h = (int) BuildContext.staticDim(x, 1);

@@ -1,6 +1,7 @@
 package dev.vittf.blocks;
 
 import dev.vittf.core.BuildContext;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.tensorflow.Operand;
@@ -30,12 +31,59 @@ import org.tensorflow.types.TInt32;
  * @param dropPath stochastic depth rate of each residual branch (training only)
  */
 public record TransformerBlock(
-    AttentionConfig attention, FeedForward feedForward, double normEps, int branches, double layerScaleInit, double dropPath) {
+    AttentionConfig attention, FeedForward feedForward, double normEps, int branches, double layerScaleInit, double dropPath)
+    implements Block {
+
+  /**
+   * The two residual sub-layers of a block and their parameter names: {@code norm1}, {@code attn},
+   * {@code ls1} / {@code norm2}, {@code mlp}, {@code ls2} with one branch; {@code attns/<b>/{norm,
+   * attn, ls}} / {@code ffns/<b>/{norm, mlp, ls}} with parallel branches.
+   */
+  enum Sublayer {
+    /** Attention (self-attention, or class attention over a separate context). */
+    ATTENTION("attns", "norm1", "attn", "ls1"),
+    /** Feed-forward. */
+    FEED_FORWARD("ffns", "norm2", "mlp", "ls2");
+
+    private final String parallelGroup;
+    private final String norm;
+    private final String function;
+    private final String layerScale;
+
+    Sublayer(String parallelGroup, String norm, String function, String layerScale) {
+      this.parallelGroup = parallelGroup;
+      this.norm = norm;
+      this.function = function;
+      this.layerScale = layerScale;
+    }
+  }
+
+  /** What one branch computes from its input, given the scopes of its norm and function and its LayerNorm. */
+  @FunctionalInterface
+  private interface Branch {
+    Operand<TFloat32> apply(BuildContext normCtx, BuildContext fnCtx, LayerNorm norm, Operand<TFloat32> x);
+  }
+
+  /**
+   * {@code depth} blocks sharing one attention and feed-forward, with stochastic depth increasing
+   * linearly from 0 in the first block to {@code maxDropPath} in the last (timm's rule).
+   */
+  public static List<TransformerBlock> stack(AttentionConfig attention, FeedForward feedForward, double normEps,
+      int depth, int branches, double layerScaleInit, double maxDropPath) {
+    List<TransformerBlock> blocks = new ArrayList<>();
+    for (int i = 0; i < depth; i++) {
+      double rate = depth <= 1 ? maxDropPath : maxDropPath * i / (depth - 1);
+      blocks.add(new TransformerBlock(attention, feedForward, normEps, branches, layerScaleInit, rate));
+    }
+    return blocks;
+  }
 
   /** Applies the block to tokens {@code [B, N, dim]}. */
+  @Override
   public Operand<TFloat32> apply(BuildContext ctx, Operand<TFloat32> x) {
-    x = residual(ctx, x, true, null, false);
-    return residual(ctx, x, false, null, false);
+    Attention attn = new Attention(attention);
+    x = residual(ctx, x, Sublayer.ATTENTION, (normCtx, fnCtx, ln, in) -> attn.apply(fnCtx, ln.apply(normCtx, in)));
+    return residual(ctx, x, Sublayer.FEED_FORWARD, this::feedForward);
   }
 
   /**
@@ -50,29 +98,26 @@ public record TransformerBlock(
    */
   public Operand<TFloat32> apply(
       BuildContext ctx, Operand<TFloat32> x, Operand<TFloat32> context, boolean normalizeContext) {
-    x = residual(ctx, x, true, Objects.requireNonNull(context), normalizeContext);
-    return residual(ctx, x, false, null, false);
+    Objects.requireNonNull(context);
+    x = residual(ctx, x, Sublayer.ATTENTION,
+        (normCtx, fnCtx, ln, in) -> classAttention(normCtx, fnCtx, ln, in, context, normalizeContext));
+    return residual(ctx, x, Sublayer.FEED_FORWARD, this::feedForward);
   }
 
-  private Operand<TFloat32> residual(
-      BuildContext ctx, Operand<TFloat32> x, boolean attn, Operand<TFloat32> context, boolean normalizeContext) {
+  private Operand<TFloat32> feedForward(BuildContext normCtx, BuildContext fnCtx, LayerNorm ln, Operand<TFloat32> x) {
+    return feedForward.apply(fnCtx, ln.apply(normCtx, x));
+  }
+
+  /** {@code x + sum_b dropPath(ls_b(branch_b(x)))} over the block's branches of one sub-layer. */
+  private Operand<TFloat32> residual(BuildContext ctx, Operand<TFloat32> x, Sublayer sublayer, Branch branch) {
+    boolean parallel = branches > 1;
     Operand<TFloat32> sum = null;
     for (int b = 0; b < branches; b++) {
-      BuildContext bctx = branches == 1 ? ctx : ctx.child(attn ? "attns" : "ffns").child(b);
-      String norm = branches == 1 ? (attn ? "norm1" : "norm2") : "norm";
-      String fn = attn ? "attn" : "mlp";
-      String ls = branches == 1 ? (attn ? "ls1" : "ls2") : "ls";
+      BuildContext bctx = parallel ? ctx.child(sublayer.parallelGroup).child(b) : ctx;
       LayerNorm ln = new LayerNorm(attention.dim(), normEps);
-      Operand<TFloat32> h;
-      if (!attn) {
-        h = feedForward.apply(bctx.child(fn), ln.apply(bctx.child(norm), x));
-      } else if (context == null) {
-        h = new Attention(attention).apply(bctx.child(fn), ln.apply(bctx.child(norm), x));
-      } else {
-        h = classAttention(bctx.child(norm), bctx.child(fn), ln, x, context, normalizeContext);
-      }
+      Operand<TFloat32> h = branch.apply(bctx.child(parallel ? "norm" : sublayer.norm), bctx.child(sublayer.function), ln, x);
       if (layerScaleInit > 0) {
-        h = new LayerScale(attention.dim(), layerScaleInit).apply(bctx.child(ls), h);
+        h = new LayerScale(attention.dim(), layerScaleInit).apply(bctx.child(parallel ? "ls" : sublayer.layerScale), h);
       }
       h = ctx.dropPath(h, dropPath);
       sum = sum == null ? h : ctx.tf().math.add(sum, h);

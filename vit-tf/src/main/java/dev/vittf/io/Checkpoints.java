@@ -1,15 +1,6 @@
 package dev.vittf.io;
 
-import dev.vittf.arch.cait.CaiTConfig;
-import dev.vittf.arch.cait.CaiTMappings;
-import dev.vittf.arch.deepvit.DeepViTConfig;
-import dev.vittf.arch.deepvit.DeepViTMappings;
-import dev.vittf.arch.parallelvit.ParallelViTConfig;
-import dev.vittf.arch.parallelvit.ParallelViTMappings;
-import dev.vittf.arch.scalablevit.ScalableViTConfig;
-import dev.vittf.arch.scalablevit.ScalableViTMappings;
-import dev.vittf.arch.vit.ViTConfig;
-import dev.vittf.arch.vit.ViTMappings;
+import dev.vittf.arch.Architectures;
 import dev.vittf.core.HostTensor;
 import dev.vittf.core.ParameterSpec;
 import dev.vittf.models.ModelConfig;
@@ -31,33 +22,16 @@ import java.util.concurrent.CompletionException;
 public final class Checkpoints {
   private Checkpoints() {}
 
-  /** The mapping table for a config and a foreign source. */
+  /**
+   * The mapping table for a config and a foreign source: the one its architecture's descriptor declares.
+   *
+   * @throws UnsupportedOperationException if the architecture has no table for the source
+   */
   public static CheckpointMapping mapping(ModelConfig config, CheckpointSource source) {
-    if (config instanceof ViTConfig c) {
-      return switch (source) {
-        case VIT_PYTORCH -> ViTMappings.vitPytorch(c);
-        case TIMM -> ViTMappings.timm(c);
-        case NATIVE -> throw new IllegalArgumentException("native checkpoints need no mapping");
-      };
+    if (source == CheckpointSource.NATIVE) {
+      throw new IllegalArgumentException("native checkpoints need no mapping");
     }
-    if (config instanceof DeepViTConfig c && source == CheckpointSource.VIT_PYTORCH) {
-      return DeepViTMappings.deepvitPytorch(c);
-    }
-    if (config instanceof CaiTConfig c && source != CheckpointSource.NATIVE) {
-      return source == CheckpointSource.TIMM ? CaiTMappings.caitTimm(c) : CaiTMappings.caitPytorch(c);
-    }
-    if (config instanceof ParallelViTConfig c) {
-      return switch (source) {
-        case VIT_PYTORCH -> ParallelViTMappings.vitPytorch(c);
-        case TIMM -> ParallelViTMappings.timm(c);
-        case NATIVE -> throw new IllegalArgumentException("native checkpoints need no mapping");
-      };
-    }
-    if (config instanceof ScalableViTConfig c && source == CheckpointSource.VIT_PYTORCH) {
-      return ScalableViTMappings.vitPytorch(c);
-    }
-    throw new UnsupportedOperationException(
-        "no " + source + " checkpoint mapping for architecture '" + config.architecture() + "'");
+    return Architectures.of(config).mapping(config, source);
   }
 
   /**

@@ -8,6 +8,8 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Typed access to a Python constructor's keyword arguments as stored in JSON ({@code null} for
@@ -59,38 +61,29 @@ public final class Kwargs {
 
   /** An optional float. */
   public double number(String key, double fallback) {
-    if (!has(key)) {
-      return fallback;
-    }
-    JsonNode v = get(key);
-    if (!v.isNumber()) {
-      throw new IllegalArgumentException(owner + ": argument '" + key + "' must be a number, got " + v);
-    }
-    return v.asDouble();
+    return optional(key, fallback, JsonNode::isNumber, "a number", JsonNode::asDouble);
   }
 
   /** An optional boolean. */
   public boolean bool(String key, boolean fallback) {
-    if (!has(key)) {
-      return fallback;
-    }
-    JsonNode v = get(key);
-    if (!v.isBoolean()) {
-      throw new IllegalArgumentException(owner + ": argument '" + key + "' must be a boolean, got " + v);
-    }
-    return v.asBoolean();
+    return optional(key, fallback, JsonNode::isBoolean, "a boolean", JsonNode::asBoolean);
   }
 
   /** An optional string. */
   public String string(String key, String fallback) {
+    return optional(key, fallback, JsonNode::isTextual, "a string", JsonNode::asText);
+  }
+
+  // The fallback when the key is absent or None; otherwise the value, which must be of the expected JSON type.
+  private <T> T optional(String key, T fallback, Predicate<JsonNode> isType, String type, Function<JsonNode, T> read) {
     if (!has(key)) {
       return fallback;
     }
     JsonNode v = get(key);
-    if (!v.isTextual()) {
-      throw new IllegalArgumentException(owner + ": argument '" + key + "' must be a string, got " + v);
+    if (!isType.test(v)) {
+      throw new IllegalArgumentException(owner + ": argument '" + key + "' must be " + type + ", got " + v);
     }
-    return v.asText();
+    return read.apply(v);
   }
 
   /** An int or an {@code (a, b)} pair, as {@code {a, b}} (an int {@code n} gives {@code {n, n}}). */
@@ -152,7 +145,7 @@ public final class Kwargs {
    * @param rectangular whether the upstream constructor accepts {@code (height, width)} pairs for the
    *     image and patch sizes (vit.py, parallel_vit.py) or only ints (deepvit.py, cait.py)
    */
-  public <B extends PatchModelBuilder<B>> B vitPytorchCommon(B builder, boolean rectangular) {
+  public <B extends PatchModelBuilder<?, B>> B vitPytorchCommon(B builder, boolean rectangular) {
     int[] image = rectangular ? pair("image_size") : square("image_size");
     int[] patch = rectangular ? pair("patch_size") : square("patch_size");
     return builder
@@ -167,6 +160,44 @@ public final class Kwargs {
         .channels(integer("channels", 3))
         .dropout(number("dropout", 0))
         .embDropout(number("emb_dropout", 0));
+  }
+
+  /**
+   * Reads the arguments timm's ViT-family constructors share into {@code builder}: {@code pretrained}
+   * (must be false), {@code img_size}, {@code patch_size}, {@code embed_dim}, {@code depth}, {@code
+   * num_heads} (head width {@code embed_dim / num_heads}), {@code mlp_ratio=4}, {@code global_pool}
+   * (only {@code 'token'}), {@code num_classes=1000}, {@code in_chans=3} and {@code attn_drop_rate=0}. The sizes are required unless {@code sizeDefaults} gives them (the
+   * defaults of a named timm model function).
+   *
+   * @param sizeDefaults defaults of {@code img_size}, {@code patch_size}, {@code embed_dim}, {@code
+   *     depth} and {@code num_heads}, or {@code null} if they are required
+   */
+  public <B extends PatchModelBuilder<?, B>> B timmCommon(B builder, int[] sizeDefaults) {
+    bool("pretrained", false);
+    boolean required = sizeDefaults == null;
+    int[] image = required || has("img_size") ? pair("img_size") : new int[] {sizeDefaults[0], sizeDefaults[0]};
+    int[] patch = required || has("patch_size") ? pair("patch_size") : new int[] {sizeDefaults[1], sizeDefaults[1]};
+    int dim = required ? integer("embed_dim") : integer("embed_dim", sizeDefaults[2]);
+    int depth = required ? integer("depth") : integer("depth", sizeDefaults[3]);
+    int heads = required ? integer("num_heads") : integer("num_heads", sizeDefaults[4]);
+    if (heads <= 0 || dim % heads != 0) {
+      throw new IllegalArgumentException(owner + ": embed_dim " + dim + " must be divisible by num_heads " + heads);
+    }
+    String pool = string("global_pool", "token");
+    if (!pool.equals("token")) {
+      throw new IllegalArgumentException(owner + ": only global_pool='token' is supported, got '" + pool + "'");
+    }
+    return builder
+        .imageSize(image[0], image[1])
+        .patchSize(patch[0], patch[1])
+        .numClasses(integer("num_classes", 1000))
+        .channels(integer("in_chans", 3))
+        .dim(dim)
+        .depth(depth)
+        .heads(heads)
+        .dimHead(dim / heads)
+        .mlpDim((int) (dim * number("mlp_ratio", 4.0)))
+        .attnDropout(number("attn_drop_rate", 0));
   }
 
   private int[] square(String key) {

@@ -2,11 +2,9 @@ package dev.vittf.io;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vittf.arch.cait.CaiTReferences;
-import dev.vittf.arch.deepvit.DeepViTReferences;
-import dev.vittf.arch.parallelvit.ParallelViTReferences;
-import dev.vittf.arch.scalablevit.ScalableViTReferences;
-import dev.vittf.arch.vit.ViTReferences;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vittf.arch.Architecture.ReferenceFamily;
+import dev.vittf.arch.Architectures;
 import dev.vittf.models.ModelConfig;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -36,34 +34,33 @@ public final class ReferenceModels {
     return fromJson(JSON.readTree(file.toFile()));
   }
 
-  /** Converts a fixture-style JSON description. */
+  /**
+   * Converts a reference-model description: {@code family} names the reference constructor (one of
+   * {@link Architectures#referenceFamilies()}), {@code constructor_kwargs} its keyword arguments; some
+   * families read more of the description (ScalableViT: {@code image_size_hw} and the block order).
+   *
+   * @throws UnsupportedOperationException for a family that is not implemented
+   * @throws IllegalArgumentException for unknown, missing or ill-typed arguments
+   */
   public static ReferenceModel fromJson(JsonNode root) {
     String family = root.path("family").asText("");
-    if (family.equals("scalable_vit")) {
-      return ScalableViTReferences.scalableVit(root); // needs image_size_hw and the block-order rule
-    }
-    JsonNode kwargs = root.get("constructor_kwargs");
-    return fromKwargs(family, kwargs);
+    ReferenceFamily f = Architectures.referenceFamily(family).orElseThrow(() -> new UnsupportedOperationException(
+        "model family '" + family + "' is not implemented yet; known: " + String.join(", ", Architectures.referenceFamilies())));
+    return new ReferenceModel(family, f.converter().convert(root.get("constructor_kwargs"), root), f.source());
   }
 
   /**
-   * Converts a family name and constructor kwargs.
+   * Converts a family name and constructor kwargs: {@link #fromJson} of {@code {"family": family,
+   * "constructor_kwargs": kwargs}}.
    *
    * @throws UnsupportedOperationException for a family that is not implemented
-   * @throws IllegalArgumentException for unknown or ill-typed arguments
+   * @throws IllegalArgumentException for unknown or ill-typed arguments, or a family that needs more
+   *     than its kwargs (ScalableViT)
    */
   public static ReferenceModel fromKwargs(String family, JsonNode kwargs) {
-    return switch (family) {
-      case "vit" -> ViTReferences.vitPytorch(kwargs);
-      case "timm_vit" -> ViTReferences.timm(kwargs);
-      case "deepvit" -> DeepViTReferences.deepvit(kwargs);
-      case "cait" -> CaiTReferences.cait(kwargs);
-      case "timm_cait" -> CaiTReferences.timmCait(kwargs);
-      case "parallel_vit" -> ParallelViTReferences.parallelVit(kwargs);
-      case "timm_parallel_vit" -> ParallelViTReferences.timmParallelVit(kwargs);
-      case "scalable_vit" -> throw new IllegalArgumentException(
-          "vit-pytorch ScalableViT kwargs carry no image size: use fromJson (image_size_hw) or ScalableViTReferences.scalableVit");
-      default -> throw new UnsupportedOperationException("model family '" + family + "' is not implemented yet");
-    };
+    ObjectNode description = JSON.createObjectNode();
+    description.put("family", family);
+    description.set("constructor_kwargs", kwargs);
+    return fromJson(description);
   }
 }

@@ -9,21 +9,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vittf.arch.cait.CaiTConfig;
-import dev.vittf.arch.deepvit.DeepViTConfig;
-import dev.vittf.arch.parallelvit.ParallelViTConfig;
-import dev.vittf.arch.scalablevit.ScalableViTConfig;
-import dev.vittf.arch.vit.ViTConfig;
+import dev.vittf.arch.Architectures;
 import dev.vittf.core.InvalidConfigException;
 import java.io.IOException;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,24 +34,14 @@ import java.util.Map;
  * a document can start from a preset and override some fields: {@code {"preset": "vit-tiny",
  * "numClasses": 100}} (an {@code architecture} given alongside must match the preset's).
  *
- * <p>Configs must be records implementing {@link ModelConfig}; each architecture is registered once
- * in {@link #REGISTRY}.
+ * <p>Configs must be records implementing {@link ModelConfig}; the architecture names and their record
+ * types come from the descriptors in {@link Architectures}.
  */
 public final class ConfigJson {
   /** Name of the discriminator field. */
   public static final String ARCHITECTURE = "architecture";
   /** Name of the optional field naming a preset to start from. */
   public static final String PRESET = "preset";
-
-  private static final Map<String, Class<? extends ModelConfig>> REGISTRY = new LinkedHashMap<>();
-
-  static {
-    REGISTRY.put("vit", ViTConfig.class);
-    REGISTRY.put("deepvit", DeepViTConfig.class);
-    REGISTRY.put("cait", CaiTConfig.class);
-    REGISTRY.put("parallel_vit", ParallelViTConfig.class);
-    REGISTRY.put("scalable_vit", ScalableViTConfig.class);
-  }
 
   private static final ObjectMapper JSON =
       JsonMapper.builder()
@@ -74,7 +57,7 @@ public final class ConfigJson {
 
   /** Registered architecture names, in registration order. */
   public static List<String> architectures() {
-    return List.copyOf(REGISTRY.keySet());
+    return Architectures.names();
   }
 
   /**
@@ -83,15 +66,11 @@ public final class ConfigJson {
    * @throws ConfigJsonException naming the known architectures if there is none
    */
   public static Class<? extends ModelConfig> configType(String architecture) {
-    Class<? extends ModelConfig> type = REGISTRY.get(architecture);
-    if (type == null) {
-      throw new ConfigJsonException(
-          "unknown architecture '" + architecture + "'; known: " + String.join(", ", REGISTRY.keySet()));
-    }
-    return type;
+    return Architectures.find(architecture).orElseThrow(() -> new ConfigJsonException(
+        "unknown architecture '" + architecture + "'; known: " + String.join(", ", Architectures.names()))).configType();
   }
 
-  /** The JSON tree of a config: the discriminator first, then the record components in order. */
+  /** The JSON tree of a config: the discriminator first, then its fields in order (groups inline). */
   public static ObjectNode toTree(ModelConfig config) {
     Class<?> type = config.getClass();
     if (!type.isRecord()) {
@@ -104,13 +83,7 @@ public final class ConfigJson {
     }
     ObjectNode node = JSON.createObjectNode();
     node.put(ARCHITECTURE, config.architecture());
-    for (RecordComponent rc : type.getRecordComponents()) {
-      try {
-        node.set(rc.getName(), JSON.valueToTree(rc.getAccessor().invoke(config)));
-      } catch (IllegalAccessException | InvocationTargetException e) {
-        throw new IllegalStateException("cannot read " + type.getSimpleName() + "." + rc.getName(), e);
-      }
-    }
+    Records.values(config).forEach((name, value) -> node.set(name, JSON.valueToTree(value)));
     return node;
   }
 
@@ -193,7 +166,7 @@ public final class ConfigJson {
       return override(base, fields);
     }
     if (arch == null) {
-      throw new ConfigJsonException("missing field '" + ARCHITECTURE + "' (one of " + String.join(", ", REGISTRY.keySet())
+      throw new ConfigJsonException("missing field '" + ARCHITECTURE + "' (one of " + String.join(", ", Architectures.names())
           + "), or '" + PRESET + "' to start from a preset");
     }
     return build(configType(arch.asText()), arch.asText(), fields, false);
@@ -230,8 +203,8 @@ public final class ConfigJson {
   }
 
   private static ModelConfig build(Class<? extends ModelConfig> type, String arch, ObjectNode fields, boolean complete) {
-    RecordComponent[] components = type.getRecordComponents();
-    List<String> known = Arrays.stream(components).map(RecordComponent::getName).toList();
+    List<RecordComponent> components = Records.fields(type);
+    List<String> known = Records.names(type);
     List<String> unknown = new ArrayList<>();
     fields.fieldNames().forEachRemaining(n -> {
       if (!known.contains(n)) {
@@ -246,38 +219,27 @@ public final class ConfigJson {
       throw new ConfigJsonException("config for architecture '" + arch + "' is missing " + (missing.size() == 1 ? "field " : "fields ")
           + String.join(", ", missing) + " (or start from a preset with \"" + PRESET + "\")");
     }
-    Object[] args = new Object[components.length];
-    Class<?>[] types = new Class<?>[components.length];
-    for (int i = 0; i < components.length; i++) {
-      RecordComponent rc = components[i];
-      types[i] = rc.getType();
+    Map<String, Object> values = new LinkedHashMap<>();
+    for (RecordComponent rc : components) {
       JavaType jt = JSON.getTypeFactory().constructType(rc.getGenericType());
       JsonNode value = fields.get(rc.getName());
+      Object v;
       try {
-        args[i] = JSON.treeToValue(value, jt);
+        v = JSON.treeToValue(value, jt);
       } catch (JsonProcessingException | IllegalArgumentException e) {
         throw new ConfigJsonException("field '" + rc.getName() + "' of architecture '" + arch + "': cannot read " + value
             + " as " + describe(rc) + allowedValues(rc.getType()));
       }
-      if (args[i] == null && rc.getType().isPrimitive()) {
+      if (v == null && rc.getType().isPrimitive()) {
         throw new ConfigJsonException("field '" + rc.getName() + "' of architecture '" + arch + "' must not be null");
       }
+      values.put(rc.getName(), v);
     }
-    try {
-      Constructor<? extends ModelConfig> ctor = type.getDeclaredConstructor(types);
-      return ctor.newInstance(args);
-    } catch (InvocationTargetException e) {
-      if (e.getCause() instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new IllegalStateException(e.getCause());
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("cannot construct " + type.getName(), e);
-    }
+    return Records.construct(type, values);
   }
 
   private static ConfigJsonException unknownFields(String arch, Class<?> type, List<String> unknown) {
-    List<String> known = Arrays.stream(type.getRecordComponents()).map(RecordComponent::getName).toList();
+    List<String> known = Records.names(type);
     return new ConfigJsonException("unknown " + (unknown.size() == 1 ? "field " : "fields ") + String.join(", ", unknown)
         + " for architecture '" + arch + "'; known: " + String.join(", ", known));
   }

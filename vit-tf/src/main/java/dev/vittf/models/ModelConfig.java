@@ -1,5 +1,7 @@
 package dev.vittf.models;
 
+import dev.vittf.arch.Architectures;
+
 /**
  * A validated, immutable model configuration: one of the five architectures. A config holds no
  * execution environment; {@link #network()} gives the composition of blocks that builds the model
@@ -7,8 +9,14 @@ package dev.vittf.models;
  */
 public interface ModelConfig {
 
-  /** Architecture identifier: {@code vit}, {@code deepvit}, {@code cait}, {@code parallel_vit}, {@code scalable_vit}. */
-  String architecture();
+  /**
+   * Architecture identifier ({@code vit}, {@code deepvit}, {@code cait}, {@code parallel_vit}, {@code
+   * scalable_vit}): the name of the descriptor that registers this config's type in {@link
+   * Architectures}.
+   */
+  default String architecture() {
+    return Architectures.of(this).name();
+  }
 
   /** Input image height. */
   int imageHeight();

@@ -26,18 +26,30 @@ class ParallelScalableReferencesTest {
     return (ObjectNode) JSON.readTree(Fixtures.dir().resolve(name + ".json").toFile());
   }
 
+  /** The block order comes from the description's data: block_order, else the notes' statement, else upstream. */
   @Test
   void blockOrderRule() throws Exception {
     ObjectNode paper = fixture("scalable_vit");
     ObjectNode upstream = fixture("scalable_vit_upstream_order");
     assertFalse(((ScalableViTConfig) ReferenceModels.fromJson(paper).config()).upstreamBlockOrder());
     assertTrue(((ScalableViTConfig) ReferenceModels.fromJson(upstream).config()).upstreamBlockOrder());
-    // an explicit block_order field wins over the case name
+    // the case name plays no part: swapping the names keeps each description's order
+    assertFalse(ScalableViTReferences.upstreamOrder(paper.deepCopy().put("case", "scalable_vit_upstream_order")));
+    assertTrue(ScalableViTReferences.upstreamOrder(upstream.deepCopy().put("case", "scalable_vit")));
+    // an explicit block_order field wins over the notes
     assertTrue(ScalableViTReferences.upstreamOrder(paper.deepCopy().put("block_order", "upstream")));
     assertFalse(ScalableViTReferences.upstreamOrder(upstream.deepCopy().put("block_order", "paper")));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> ScalableViTReferences.upstreamOrder(paper.deepCopy().put("block_order", "sideways")));
     assertTrue(e.getMessage().contains("block_order must be 'paper' or 'upstream'"), e.getMessage());
+    // no statement at all: the entry point, unpatched upstream ScalableViT, runs upstream's order
+    ObjectNode silent = paper.deepCopy();
+    silent.remove("notes");
+    assertTrue(ScalableViTReferences.upstreamOrder(silent));
+    // a statement that names neither order is refused rather than guessed
+    ObjectNode vague = paper.deepCopy().put("notes", "BLOCK ORDER: unknown. Stem: Conv2d 7x7.");
+    e = assertThrows(IllegalArgumentException.class, () -> ScalableViTReferences.upstreamOrder(vague));
+    assertTrue(e.getMessage().contains("BLOCK ORDER: unknown."), e.getMessage());
   }
 
   @Test

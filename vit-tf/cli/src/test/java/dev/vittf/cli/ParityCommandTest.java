@@ -104,6 +104,22 @@ class ParityCommandTest {
   }
 
   @Test
+  void theTimmVariantsFolderGetsALineForEveryCaseWithoutAborting() throws IOException {
+    // Several of these cases are not supported yet (a later issue): parity must still report each of them.
+    Path variants = Fixtures.dir().resolve("timm_variants");
+    List<String> cases = ParityCommand.cases(variants);
+    assertEquals(6, cases.size(), cases.toString());
+    Run r = parity(variants);
+    for (String c : cases) {
+      assertTrue(line(r, c).matches(c + " .*  (PASS|FAIL: .+|UNSUPPORTED: .+)"), line(r, c));
+    }
+    String summary = r.lines().get(r.lines().size() - 1);
+    assertTrue(summary.startsWith("6 cases: "), summary);
+    assertEquals(summary.endsWith("6 passed, 0 failed, 0 unsupported") ? 0 : 1, r.code(), summary);
+    assertEquals("", r.err());
+  }
+
+  @Test
   void anEmptyOrMissingFolderIsAnErrorNamingIt() throws IOException {
     Path empty = Files.createDirectories(dir.resolve("empty"));
     Files.writeString(empty.resolve("README.md"), "no cases here");

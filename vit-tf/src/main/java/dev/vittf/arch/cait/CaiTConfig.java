@@ -1,6 +1,5 @@
 package dev.vittf.arch.cait;
 
-import dev.vittf.arch.vit.ViTConfig;
 import dev.vittf.blocks.AttentionConfig.QkvLayout;
 import dev.vittf.blocks.AttentionConfig;
 import dev.vittf.blocks.FeedForward;
@@ -9,10 +8,11 @@ import dev.vittf.blocks.LayerScale;
 import dev.vittf.blocks.PatchEmbedding;
 import dev.vittf.blocks.TransformerBlock;
 import dev.vittf.core.ConfigCheck;
-import dev.vittf.models.ModelConfig;
 import dev.vittf.models.Network;
 import dev.vittf.models.PatchModelBuilder;
-import java.util.ArrayList;
+import dev.vittf.models.PatchTransformerConfig;
+import dev.vittf.models.PatchTransformerFields;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -44,18 +44,9 @@ import java.util.List;
  * per sample, survivors rescaled by {@code 1/(1-p)}, fresh randomness every run (vit-pytorch drops
  * whole layers in eval mode too and never rescales).
  *
- * @param imageHeight input height
- * @param imageWidth input width
- * @param patchHeight patch height (must divide {@code imageHeight})
- * @param patchWidth patch width (must divide {@code imageWidth})
- * @param channels input channels
- * @param numClasses classifier outputs
- * @param dim token width
- * @param depth patch-stage blocks (patch-to-patch attention)
+ * @param base the fields every patch transformer shares ({@code depth}: patch-stage blocks; heads, head
+ *     width and MLP serve both stages; {@code attnDropout} defaults to {@code dropout} in the builder)
  * @param clsDepth class-attention blocks (at least 1)
- * @param heads attention heads in both stages
- * @param dimHead width of each head
- * @param mlpDim feed-forward inner width in both stages
  * @param embedding patch embedding style
  * @param patchQkvLayout q/k/v projections of the patch stage
  * @param classQkvLayout q/k/v projections of the class stage ({@code Q_KV} or {@code SEPARATE})
@@ -63,26 +54,12 @@ import java.util.List;
  * @param talkingHeadsBias whether the talking-heads mixes have a bias
  * @param classTalkingHeads whether class attention uses talking heads too
  * @param normalizeClassContext whether class attention normalises the patch tokens it reads
- * @param normEps LayerNorm epsilon
  * @param layerScaleInit initial LayerScale value of every residual branch (> 0)
- * @param dropout feed-forward and projection dropout (training only)
- * @param embDropout dropout after the positional embedding (training only)
- * @param attnDropout attention-map dropout (training only; the builder defaults it to {@code dropout})
  * @param layerDropout stochastic depth rate of every residual branch (training only)
  */
 public record CaiTConfig(
-    int imageHeight,
-    int imageWidth,
-    int patchHeight,
-    int patchWidth,
-    int channels,
-    int numClasses,
-    int dim,
-    int depth,
+    PatchTransformerFields base,
     int clsDepth,
-    int heads,
-    int dimHead,
-    int mlpDim,
     PatchEmbedding.Style embedding,
     QkvLayout patchQkvLayout,
     QkvLayout classQkvLayout,
@@ -90,98 +67,62 @@ public record CaiTConfig(
     boolean talkingHeadsBias,
     boolean classTalkingHeads,
     boolean normalizeClassContext,
-    double normEps,
     double layerScaleInit,
-    double dropout,
-    double embDropout,
-    double attnDropout,
     double layerDropout)
-    implements ModelConfig {
+    implements PatchTransformerConfig {
 
   /** Validates every field; throws {@link dev.vittf.core.InvalidConfigException} listing all violations. */
   public CaiTConfig {
     ConfigCheck c = new ConfigCheck("CaiTConfig");
-    ViTConfig.checkImageAndPatches(c, imageHeight, imageWidth, patchHeight, patchWidth, channels);
-    c.positive("numClasses", numClasses);
-    c.positive("dim", dim);
-    c.positive("depth", depth);
+    if (c.notNull("base", base)) {
+      base.check(c);
+    }
     c.require(clsDepth >= 1, "clsDepth", clsDepth, "must be >= 1 (the class token needs at least one class-attention block)");
-    c.positive("heads", heads);
-    c.positive("dimHead", dimHead);
-    c.positive("mlpDim", mlpDim);
-    c.productFitsInt("heads*dimHead", heads + "*" + dimHead, heads, dimHead, 3, Math.max(dim, 1));
-    c.productFitsInt("mlpDim", mlpDim, mlpDim, Math.max(dim, 1));
     c.notNull("embedding", embedding);
     c.notNull("patchQkvLayout", patchQkvLayout);
     if (c.notNull("classQkvLayout", classQkvLayout)) {
       c.require(classQkvLayout != QkvLayout.FUSED, "classQkvLayout", classQkvLayout,
           "must be Q_KV or SEPARATE (class attention reads keys/values from other tokens than its queries)");
     }
-    c.positiveFinite("normEps", normEps);
     c.positiveFinite("layerScaleInit", layerScaleInit);
-    c.rate("dropout", dropout);
-    c.rate("embDropout", embDropout);
-    c.rate("attnDropout", attnDropout);
     c.rate("layerDropout", layerDropout);
     c.throwIfInvalid();
   }
 
-  @Override
-  public String architecture() {
-    return "cait";
-  }
-
-  /** Number of patch tokens. */
-  public int numPatches() {
-    return (imageHeight / patchHeight) * (imageWidth / patchWidth);
-  }
-
   /** Attention of the patch stage: talking heads before and after the softmax. */
   public AttentionConfig patchAttention() {
-    return new AttentionConfig(dim, heads, dimHead, patchQkvLayout, qkvBias, true,
-        HeadMix.of("mix_pre", talkingHeadsBias), HeadMix.of("mix_post", talkingHeadsBias),
-        attnDropout, dropout, Double.NaN);
+    return base.attention(patchQkvLayout, qkvBias, true,
+        HeadMix.of("mix_pre", talkingHeadsBias), HeadMix.of("mix_post", talkingHeadsBias));
   }
 
   /** Attention of the class stage (talking heads only if {@link #classTalkingHeads()}). */
   public AttentionConfig classAttention() {
-    return new AttentionConfig(dim, heads, dimHead, classQkvLayout, qkvBias, true,
+    return base.attention(classQkvLayout, qkvBias, true,
         classTalkingHeads ? HeadMix.of("mix_pre", talkingHeadsBias) : null,
-        classTalkingHeads ? HeadMix.of("mix_post", talkingHeadsBias) : null,
-        attnDropout, dropout, Double.NaN);
+        classTalkingHeads ? HeadMix.of("mix_post", talkingHeadsBias) : null);
   }
 
   @Override
   public Network network() {
-    PatchEmbedding embed =
-        new PatchEmbedding(embedding, imageHeight, imageWidth, channels, patchHeight, patchWidth, dim, normEps);
-    FeedForward ff = new FeedForward(dim, mlpDim, dropout);
-    TransformerBlock patchBlock = new TransformerBlock(patchAttention(), ff, normEps, 1, layerScaleInit, layerDropout);
-    TransformerBlock classBlock = new TransformerBlock(classAttention(), ff, normEps, 1, layerScaleInit, layerDropout);
-    List<TransformerBlock> blocks = new ArrayList<>();
-    for (int i = 0; i < depth; i++) {
-      blocks.add(patchBlock);
-    }
-    List<TransformerBlock> classBlocks = new ArrayList<>();
-    for (int i = 0; i < clsDepth; i++) {
-      classBlocks.add(classBlock);
-    }
-    return new CaiT(embed, blocks, classBlocks, normalizeClassContext, normEps, numClasses, embDropout);
+    FeedForward ff = base.feedForward();
+    // stochastic depth at the same rate on every residual branch of both stages (the paper's layer dropout)
+    List<TransformerBlock> blocks = Collections.nCopies(base.depth(),
+        new TransformerBlock(patchAttention(), ff, base.normEps(), 1, layerScaleInit, layerDropout));
+    List<TransformerBlock> classBlocks = Collections.nCopies(clsDepth,
+        new TransformerBlock(classAttention(), ff, base.normEps(), 1, layerScaleInit, layerDropout));
+    return new CaiT(base.patchEmbedding(embedding), blocks, classBlocks, normalizeClassContext, base.normEps(),
+        base.numClasses(), base.embDropout());
   }
 
   /** A builder initialised with this config's values. */
-  public Builder toBuilder() {
-    return new Builder(this);
-  }
+  public Builder toBuilder() { return new Builder().from(this); }
 
   /**
    * A builder with vit-pytorch's defaults: 3 channels, dimHead 64, LayerNorm/Linear/LayerNorm
    * embedding, bias-free {@code q}/{@code kv} projections and talking heads in both stages, class
    * attention over un-normalised patch tokens, eps 1e-5, LayerScale from the paper's rule, no dropout.
    */
-  public static Builder builder() {
-    return new Builder();
-  }
+  public static Builder builder() { return new Builder(); }
 
   // ---- presets ----
 
@@ -221,52 +162,15 @@ public record CaiTConfig(
   }
 
   /** Builder; {@link #build()} validates. */
-  public static final class Builder extends PatchModelBuilder<Builder> {
-    private int clsDepth;
-    private PatchEmbedding.Style embedding = PatchEmbedding.Style.NORM_LINEAR_NORM;
-    private QkvLayout patchQkvLayout = QkvLayout.Q_KV;
-    private QkvLayout classQkvLayout = QkvLayout.Q_KV;
-    private boolean qkvBias;
-    private boolean talkingHeadsBias;
-    private boolean classTalkingHeads = true;
-    private boolean normalizeClassContext;
-    private Double layerScaleInit;
-    private Double attnDropout;
-    private double layerDropout;
+  public static final class Builder extends PatchModelBuilder<CaiTConfig, Builder> {
+    private Builder() {
+      super(CaiTConfig.class);
+      vitPytorchStyle();
+    }
 
     @Override
     protected Builder self() {
       return this;
-    }
-
-    private Builder() {}
-
-    private Builder(CaiTConfig c) {
-      imageHeight = c.imageHeight;
-      imageWidth = c.imageWidth;
-      patchHeight = c.patchHeight;
-      patchWidth = c.patchWidth;
-      channels = c.channels;
-      numClasses = c.numClasses;
-      dim = c.dim;
-      depth = c.depth;
-      clsDepth = c.clsDepth;
-      heads = c.heads;
-      dimHead = c.dimHead;
-      mlpDim = c.mlpDim;
-      embedding = c.embedding;
-      patchQkvLayout = c.patchQkvLayout;
-      classQkvLayout = c.classQkvLayout;
-      qkvBias = c.qkvBias;
-      talkingHeadsBias = c.talkingHeadsBias;
-      classTalkingHeads = c.classTalkingHeads;
-      normalizeClassContext = c.normalizeClassContext;
-      normEps = c.normEps;
-      layerScaleInit = c.layerScaleInit;
-      dropout = c.dropout;
-      embDropout = c.embDropout;
-      attnDropout = c.attnDropout;
-      layerDropout = c.layerDropout;
     }
 
     /**
@@ -276,90 +180,53 @@ public record CaiTConfig(
      * concatenation, eps 1e-6. Sizes (including {@code dimHead = dim / heads}) stay the caller's.
      */
     public Builder timmStyle() {
-      embedding = PatchEmbedding.Style.CONV;
-      patchQkvLayout = QkvLayout.FUSED;
-      classQkvLayout = QkvLayout.SEPARATE;
-      qkvBias = true;
-      talkingHeadsBias = true;
-      classTalkingHeads = false;
-      normalizeClassContext = true;
-      normEps = 1e-6;
-      return this;
+      return embedding(PatchEmbedding.Style.CONV).patchQkvLayout(QkvLayout.FUSED).classQkvLayout(QkvLayout.SEPARATE)
+          .qkvBias(true).set("talkingHeadsBias", true).classTalkingHeads(false).normalizeClassContext(true).normEps(1e-6);
+    }
+
+    /**
+     * Switches every formulation field to vit-pytorch's {@code CaiT} (the {@link CaiTConfig#builder()}
+     * defaults): LayerNorm/Linear/LayerNorm embedding, bias-free {@code q}/{@code kv} projections and
+     * talking heads in both stages, class attention over un-normalised patch tokens, eps 1e-5.
+     */
+    public Builder vitPytorchStyle() {
+      return embedding(PatchEmbedding.Style.NORM_LINEAR_NORM).patchQkvLayout(QkvLayout.Q_KV).classQkvLayout(QkvLayout.Q_KV)
+          .qkvBias(false).set("talkingHeadsBias", false).classTalkingHeads(true).normalizeClassContext(false).normEps(1e-5);
     }
 
     /** Class-attention blocks (at least 1). */
-    public Builder clsDepth(int v) {
-      clsDepth = v;
-      return this;
-    }
+    public Builder clsDepth(int v) { return set("clsDepth", v); }
 
     /** Patch embedding style (default LayerNorm, Linear, LayerNorm). */
-    public Builder embedding(PatchEmbedding.Style v) {
-      embedding = v;
-      return this;
-    }
+    public Builder embedding(PatchEmbedding.Style v) { return set("embedding", v); }
 
     /** Patch-stage q/k/v layout (default Q_KV). */
-    public Builder patchQkvLayout(QkvLayout v) {
-      patchQkvLayout = v;
-      return this;
-    }
+    public Builder patchQkvLayout(QkvLayout v) { return set("patchQkvLayout", v); }
 
     /** Class-stage q/k/v layout (default Q_KV; FUSED is invalid). */
-    public Builder classQkvLayout(QkvLayout v) {
-      classQkvLayout = v;
-      return this;
-    }
+    public Builder classQkvLayout(QkvLayout v) { return set("classQkvLayout", v); }
 
     /** Biases on q/k/v (default false). */
-    public Builder qkvBias(boolean v) {
-      qkvBias = v;
-      return this;
-    }
-
-    /** Bias on the talking-heads mixes (default false). */
-    public Builder talkingHeadsBias(boolean v) {
-      talkingHeadsBias = v;
-      return this;
-    }
+    public Builder qkvBias(boolean v) { return set("qkvBias", v); }
 
     /** Talking heads in the class stage too (default true). */
-    public Builder classTalkingHeads(boolean v) {
-      classTalkingHeads = v;
-      return this;
-    }
+    public Builder classTalkingHeads(boolean v) { return set("classTalkingHeads", v); }
 
     /** Whether class attention normalises the patch tokens it reads (default false). */
-    public Builder normalizeClassContext(boolean v) {
-      normalizeClassContext = v;
-      return this;
-    }
+    public Builder normalizeClassContext(boolean v) { return set("normalizeClassContext", v); }
 
     /** LayerScale initial value (default: {@link LayerScale#paperEpsilon} of {@code depth}). */
-    public Builder layerScaleInit(double v) {
-      layerScaleInit = v;
-      return this;
-    }
-
-    /** Attention-map dropout rate (default: the {@link #dropout} rate, as in vit-pytorch). */
-    public Builder attnDropout(double v) {
-      attnDropout = v;
-      return this;
-    }
+    public Builder layerScaleInit(double v) { return set("layerScaleInit", v); }
 
     /** Stochastic depth rate of every residual branch (default 0). */
-    public Builder layerDropout(double v) {
-      layerDropout = v;
-      return this;
-    }
+    public Builder layerDropout(double v) { return set("layerDropout", v); }
 
-    /** Validates and builds. */
-    public CaiTConfig build() {
-      return new CaiTConfig(imageHeight, imageWidth, patchHeight, patchWidth, channels, numClasses, dim, depth,
-          clsDepth, heads, dimHead, mlpDim, embedding, patchQkvLayout, classQkvLayout, qkvBias, talkingHeadsBias,
-          classTalkingHeads, normalizeClassContext, normEps,
-          layerScaleInit == null ? LayerScale.paperEpsilon(depth) : layerScaleInit,
-          dropout, embDropout, attnDropout == null ? dropout : attnDropout, layerDropout);
+    /** LayerScale from the paper's rule for the depth, attention dropout from {@link #dropout}, unless set. */
+    @Override
+    protected void complete() {
+      Object depth = get("depth");
+      setIfAbsent("layerScaleInit", LayerScale.paperEpsilon(depth == null ? 0 : (Integer) depth));
+      setIfAbsent("attnDropout", get("dropout"));
     }
   }
 }

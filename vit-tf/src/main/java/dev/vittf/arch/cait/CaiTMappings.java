@@ -1,10 +1,10 @@
 package dev.vittf.arch.cait;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.vittf.arch.vit.ViTMappings;
-import dev.vittf.blocks.AttentionConfig.QkvLayout;
-import dev.vittf.blocks.PatchEmbedding;
 import dev.vittf.io.CheckpointMapping;
 import dev.vittf.io.Conversion;
+import dev.vittf.models.ConfigJson;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,15 +27,9 @@ public final class CaiTMappings {
   private CaiTMappings() {}
 
   /** vit-pytorch {@code CaiT}; the config must use the vit-pytorch formulation ({@link CaiTConfig#builder()} defaults). */
-  public static CheckpointMapping caitPytorch(CaiTConfig c) {
+  public static CheckpointMapping vitPytorch(CaiTConfig c) {
     List<String> wrong = new ArrayList<>();
-    expect(wrong, "embedding", c.embedding(), PatchEmbedding.Style.NORM_LINEAR_NORM);
-    expect(wrong, "patchQkvLayout", c.patchQkvLayout(), QkvLayout.Q_KV);
-    expect(wrong, "classQkvLayout", c.classQkvLayout(), QkvLayout.Q_KV);
-    expect(wrong, "qkvBias", c.qkvBias(), false);
-    expect(wrong, "talkingHeadsBias", c.talkingHeadsBias(), false);
-    expect(wrong, "classTalkingHeads", c.classTalkingHeads(), true);
-    expect(wrong, "normalizeClassContext", c.normalizeClassContext(), false);
+    requireFormulation(wrong, c, c.toBuilder().vitPytorchStyle().build(), FORMULATION);
     fail(VIT_PYTORCH_CAIT, wrong);
     CheckpointMapping.Builder m = CheckpointMapping.builder(VIT_PYTORCH_CAIT);
     m.add("pos_embed", "pos_embedding", Conversion.IDENTITY);
@@ -67,29 +61,22 @@ public final class CaiTMappings {
   }
 
   /** timm {@code Cait}; the config must use the timm formulation ({@link CaiTConfig.Builder#timmStyle()}). */
-  public static CheckpointMapping caitTimm(CaiTConfig c) {
+  public static CheckpointMapping timm(CaiTConfig c) {
     List<String> wrong = new ArrayList<>();
-    expect(wrong, "embedding", c.embedding(), PatchEmbedding.Style.CONV);
-    expect(wrong, "patchQkvLayout", c.patchQkvLayout(), QkvLayout.FUSED);
-    expect(wrong, "classQkvLayout", c.classQkvLayout(), QkvLayout.SEPARATE);
-    expect(wrong, "talkingHeadsBias", c.talkingHeadsBias(), true);
-    expect(wrong, "classTalkingHeads", c.classTalkingHeads(), false);
-    expect(wrong, "normalizeClassContext", c.normalizeClassContext(), true);
+    // timm's Cait has a qkv_bias option: every other formulation field is fixed
+    requireFormulation(wrong, c, c.toBuilder().timmStyle().build(),
+        FORMULATION.stream().filter(f -> !f.equals("qkvBias")).toList());
     if ((long) c.heads() * c.dimHead() != c.dim()) {
       wrong.add("heads*dimHead=" + c.heads() + "*" + c.dimHead() + " (timm needs heads*dimHead == dim=" + c.dim() + ")");
     }
     fail(TIMM_CAIT, wrong);
     CheckpointMapping.Builder m = CheckpointMapping.builder(TIMM_CAIT);
-    m.add("cls_token", "cls_token", Conversion.IDENTITY);
-    m.add("pos_embed", "pos_embed", Conversion.IDENTITY);
-    m.conv("patch_embed/proj", "patch_embed.proj", true);
+    ViTMappings.timmStem(m, true);
     for (int i = 0; i < c.depth(); i++) {
       String ours = "blocks/" + i;
       String theirs = "blocks." + i;
       timmGammas(m, ours, theirs);
-      m.layerNorm(ours + "/norm1", theirs + ".norm1");
-      m.linear(ours + "/attn/qkv", theirs + ".attn.qkv", c.qkvBias());
-      m.linear(ours + "/attn/proj", theirs + ".attn.proj", true);
+      ViTMappings.timmAttention(m, ours + "/norm1", ours + "/attn", theirs + ".norm1", theirs + ".attn", c.qkvBias());
       // Linear(H, H) over the head axis: weight [out, in] -> our kernel [in, out].
       m.linear(ours + "/attn/mix_pre", theirs + ".attn.proj_l", true);
       m.linear(ours + "/attn/mix_post", theirs + ".attn.proj_w", true);
@@ -106,9 +93,7 @@ public final class CaiTMappings {
       m.linear(ours + "/attn/proj", theirs + ".attn.proj", true);
       ViTMappings.timmFeedForward(m, ours, theirs);
     }
-    m.layerNorm("norm", "norm");
-    m.linear("head", "head", true);
-    return m.build();
+    return ViTMappings.timmHead(m);
   }
 
   private static void timmGammas(CheckpointMapping.Builder m, String ours, String theirs) {
@@ -116,9 +101,18 @@ public final class CaiTMappings {
     m.add(ours + "/ls2/gamma", theirs + ".gamma_2", Conversion.IDENTITY);
   }
 
-  private static void expect(List<String> wrong, String field, Object actual, Object required) {
-    if (!required.equals(actual)) {
-      wrong.add(field + "=" + actual + " (needs " + required + ")");
+  /** The fields in which the vit-pytorch and timm formulations differ (epsilon aside, which any checkpoint accepts). */
+  private static final List<String> FORMULATION = List.of("embedding", "patchQkvLayout", "classQkvLayout", "qkvBias",
+      "talkingHeadsBias", "classTalkingHeads", "normalizeClassContext");
+
+  /** Adds {@code field=value (needs required)} for each of {@code fields} in which {@code c} differs from {@code formulation}. */
+  private static void requireFormulation(List<String> wrong, CaiTConfig c, CaiTConfig formulation, List<String> fields) {
+    JsonNode actual = ConfigJson.toTree(c);
+    JsonNode required = ConfigJson.toTree(formulation);
+    for (String f : fields) {
+      if (!actual.get(f).equals(required.get(f))) {
+        wrong.add(f + "=" + actual.get(f).asText() + " (needs " + required.get(f).asText() + ")");
+      }
     }
   }
 

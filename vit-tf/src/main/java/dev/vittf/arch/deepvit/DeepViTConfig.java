@@ -1,19 +1,17 @@
 package dev.vittf.arch.deepvit;
 
-import dev.vittf.arch.vit.ViTConfig;
 import dev.vittf.arch.vit.VisionTransformer;
 import dev.vittf.blocks.AttentionConfig;
-import dev.vittf.blocks.FeedForward;
 import dev.vittf.blocks.HeadMix;
 import dev.vittf.blocks.PatchEmbedding;
 import dev.vittf.blocks.TransformerBlock;
 import dev.vittf.core.ConfigCheck;
-import dev.vittf.models.ModelConfig;
 import dev.vittf.models.Network;
 import dev.vittf.models.NormPlacement;
 import dev.vittf.models.PatchModelBuilder;
+import dev.vittf.models.PatchTransformerConfig;
+import dev.vittf.models.PatchTransformerFields;
 import dev.vittf.models.Pool;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -28,100 +26,41 @@ import java.util.List;
  * <p>Immutable; validated completely in the constructor. Build with {@link #builder()} or start from a
  * preset ({@link #seed()}, {@link #tiny()}, {@link #deepvitS()}, {@link #deepvitL()}).
  *
- * @param imageHeight input height
- * @param imageWidth input width
- * @param patchHeight patch height (must divide {@code imageHeight})
- * @param patchWidth patch width (must divide {@code imageWidth})
- * @param channels input channels
- * @param numClasses classifier outputs
- * @param dim token width
- * @param depth number of transformer blocks
- * @param heads attention heads (the re-attention matrix is {@code heads x heads})
- * @param dimHead width of each head (independent of {@code dim}, as in vit-pytorch)
- * @param mlpDim feed-forward inner width
+ * @param base the fields every patch transformer shares; its {@code normEps} is also the epsilon of the
+ *     head-axis re-attention norm, and its {@code attnDropout} (dropout on the re-attention map) defaults
+ *     to {@code dropout} in the builder, as in vit-pytorch
  * @param pool class-token or mean pooling
- * @param normEps epsilon of every LayerNorm, the head-axis re-attention norm included (vit-pytorch: 1e-5)
- * @param dropout feed-forward and projection dropout (training only)
- * @param embDropout embedding dropout (training only)
- * @param attnDropout dropout on the re-attention map (training only; the builder defaults it to {@code dropout})
  */
-public record DeepViTConfig(
-    int imageHeight,
-    int imageWidth,
-    int patchHeight,
-    int patchWidth,
-    int channels,
-    int numClasses,
-    int dim,
-    int depth,
-    int heads,
-    int dimHead,
-    int mlpDim,
-    Pool pool,
-    double normEps,
-    double dropout,
-    double embDropout,
-    double attnDropout)
-    implements ModelConfig {
+public record DeepViTConfig(PatchTransformerFields base, Pool pool) implements PatchTransformerConfig {
 
   /** Validates every field; throws {@link dev.vittf.core.InvalidConfigException} listing all violations. */
   public DeepViTConfig {
     ConfigCheck c = new ConfigCheck("DeepViTConfig");
-    ViTConfig.checkImageAndPatches(c, imageHeight, imageWidth, patchHeight, patchWidth, channels);
-    c.positive("numClasses", numClasses);
-    c.positive("dim", dim);
-    c.positive("depth", depth);
-    c.positive("heads", heads);
-    c.positive("dimHead", dimHead);
-    c.positive("mlpDim", mlpDim);
-    c.productFitsInt("heads*dimHead", heads + "*" + dimHead, heads, dimHead, 3, Math.max(dim, 1));
-    c.productFitsInt("mlpDim", mlpDim, mlpDim, Math.max(dim, 1));
+    if (c.notNull("base", base)) {
+      base.check(c);
+    }
     c.notNull("pool", pool);
-    c.positiveFinite("normEps", normEps);
-    c.rate("dropout", dropout);
-    c.rate("embDropout", embDropout);
-    c.rate("attnDropout", attnDropout);
     c.throwIfInvalid();
-  }
-
-  @Override
-  public String architecture() {
-    return "deepvit";
-  }
-
-  /** Number of patch tokens. */
-  public int numPatches() {
-    return (imageHeight / patchHeight) * (imageWidth / patchWidth);
   }
 
   /** The attention of every block: ViT's fused, bias-free qkv with the re-attention hook after the softmax. */
   public AttentionConfig attention() {
-    return new AttentionConfig(dim, heads, dimHead, AttentionConfig.QkvLayout.FUSED, false, true,
-        null, HeadMix.reattention(normEps), attnDropout, dropout, Double.NaN);
+    return base.attention(AttentionConfig.QkvLayout.FUSED, false, true, null, HeadMix.reattention(base.normEps()));
   }
 
   @Override
   public Network network() {
-    PatchEmbedding embed = new PatchEmbedding(PatchEmbedding.Style.NORM_LINEAR_NORM, imageHeight, imageWidth,
-        channels, patchHeight, patchWidth, dim, normEps);
-    AttentionConfig attn = attention();
-    FeedForward ff = new FeedForward(dim, mlpDim, dropout);
-    List<TransformerBlock> blocks = new ArrayList<>();
-    for (int i = 0; i < depth; i++) {
-      blocks.add(new TransformerBlock(attn, ff, normEps, 1, 0, 0));
-    }
-    return new VisionTransformer(embed, true, pool, NormPlacement.POOLED, normEps, blocks, numClasses, embDropout);
+    List<TransformerBlock> blocks =
+        TransformerBlock.stack(attention(), base.feedForward(), base.normEps(), base.depth(), 1, 0, 0);
+    return new VisionTransformer(base.patchEmbedding(PatchEmbedding.Style.NORM_LINEAR_NORM), true, pool,
+        NormPlacement.POOLED, base.normEps(), blocks, base.numClasses(), base.embDropout());
   }
 
   /** A builder initialised with this config's values. */
-  public Builder toBuilder() {
-    return new Builder(this);
-  }
+  public Builder toBuilder() { return new Builder().from(this); }
 
   /** A builder with vit-pytorch's defaults (3 channels, dimHead 64, class pooling, eps 1e-5, no dropout). */
-  public static Builder builder() {
-    return new Builder();
-  }
+  public static Builder builder() { return new Builder(); }
 
   // ---- presets ----
 
@@ -159,52 +98,24 @@ public record DeepViTConfig(
   }
 
   /** Builder; {@link #build()} validates. */
-  public static final class Builder extends PatchModelBuilder<Builder> {
-    private Pool pool = Pool.CLS;
-    private Double attnDropout;
+  public static final class Builder extends PatchModelBuilder<DeepViTConfig, Builder> {
+    private Builder() {
+      super(DeepViTConfig.class);
+      pool(Pool.CLS);
+    }
 
     @Override
     protected Builder self() {
       return this;
     }
 
-    private Builder() {}
-
-    private Builder(DeepViTConfig c) {
-      imageHeight = c.imageHeight;
-      imageWidth = c.imageWidth;
-      patchHeight = c.patchHeight;
-      patchWidth = c.patchWidth;
-      channels = c.channels;
-      numClasses = c.numClasses;
-      dim = c.dim;
-      depth = c.depth;
-      heads = c.heads;
-      dimHead = c.dimHead;
-      mlpDim = c.mlpDim;
-      pool = c.pool;
-      normEps = c.normEps;
-      dropout = c.dropout;
-      embDropout = c.embDropout;
-      attnDropout = c.attnDropout;
-    }
-
     /** Pooling (default CLS); MEAN averages all tokens, class token included. */
-    public Builder pool(Pool v) {
-      pool = v;
-      return this;
-    }
+    public Builder pool(Pool v) { return set("pool", v); }
 
-    /** Attention-map dropout rate (default: the {@link #dropout} rate, as in vit-pytorch). */
-    public Builder attnDropout(double v) {
-      attnDropout = v;
-      return this;
-    }
-
-    /** Validates and builds. */
-    public DeepViTConfig build() {
-      return new DeepViTConfig(imageHeight, imageWidth, patchHeight, patchWidth, channels, numClasses, dim, depth,
-          heads, dimHead, mlpDim, pool, normEps, dropout, embDropout, attnDropout == null ? dropout : attnDropout);
+    /** Attention-map dropout defaults to the {@link #dropout} rate, as in vit-pytorch. */
+    @Override
+    protected void complete() {
+      setIfAbsent("attnDropout", get("dropout"));
     }
   }
 }

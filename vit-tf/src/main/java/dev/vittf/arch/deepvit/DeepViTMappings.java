@@ -15,7 +15,7 @@ public final class DeepViTMappings {
   private DeepViTMappings() {}
 
   /** vit-pytorch {@code DeepViT}. */
-  public static CheckpointMapping deepvitPytorch(DeepViTConfig c) {
+  public static CheckpointMapping vitPytorch(DeepViTConfig c) {
     CheckpointMapping.Builder m = CheckpointMapping.builder(VIT_PYTORCH_DEEPVIT);
     m.add("pos_embed", "pos_embedding", Conversion.IDENTITY);
     m.add("cls_token", "cls_token", Conversion.IDENTITY);

@@ -1,9 +1,7 @@
 package dev.vittf.arch.deepvit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vittf.io.CheckpointSource;
 import dev.vittf.io.Kwargs;
-import dev.vittf.io.ReferenceModels.ReferenceModel;
 
 /**
  * Our config for the reference DeepViT model (family {@code deepvit} of {@link
@@ -14,10 +12,10 @@ public final class DeepViTReferences {
   private DeepViTReferences() {}
 
   /** vit-pytorch {@code vit_pytorch.deepvit.DeepViT(**kwargs)} (square images: {@code image_size} is an int there). */
-  public static ReferenceModel deepvit(JsonNode kwargs) {
+  public static DeepViTConfig vitPytorch(JsonNode kwargs) {
     Kwargs k = new Kwargs("vit-pytorch DeepViT", kwargs);
     DeepViTConfig c = k.vitPytorchCommon(DeepViTConfig.builder(), false).pool(k.vitPytorchPool()).build();
     k.finish();
-    return new ReferenceModel("deepvit", c, CheckpointSource.VIT_PYTORCH);
+    return c;
   }
 }

@@ -1,5 +1,6 @@
 package dev.vittf.arch.parallelvit;
 
+import dev.vittf.arch.vit.ViTMappings;
 import dev.vittf.blocks.PatchEmbedding;
 import dev.vittf.io.CheckpointMapping;
 import dev.vittf.io.Conversion;
@@ -45,9 +46,7 @@ public final class ParallelViTMappings {
       for (int b = 0; b < c.numParallelBranches(); b++) {
         String f = ours + "/ffns/" + b;
         String tf = theirs + ".1.fns." + b;
-        m.layerNorm(f + "/norm", tf + ".net.0");
-        m.linear(f + "/mlp/fc1", tf + ".net.1", true);
-        m.linear(f + "/mlp/fc2", tf + ".net.4", true);
+        ViTMappings.feedForward(m, f + "/norm", f + "/mlp", tf + ".net.0", tf + ".net.1", tf + ".net.4");
       }
     }
     m.layerNorm("norm", "mlp_head.0");
@@ -61,18 +60,14 @@ public final class ParallelViTMappings {
     require(c.finalNorm() == NormPlacement.TOKENS, "timm parallel ViT checkpoints need finalNorm TOKENS, config has " + c.finalNorm());
     require(c.attentionOutputProjection(), "timm parallel ViT checkpoints always have attention projections");
     CheckpointMapping.Builder m = CheckpointMapping.builder(TIMM);
-    m.add("cls_token", "cls_token", Conversion.IDENTITY);
-    m.add("pos_embed", "pos_embed", Conversion.IDENTITY);
-    m.conv("patch_embed/proj", "patch_embed.proj", true);
+    ViTMappings.timmStem(m, true);
     for (int i = 0; i < c.depth(); i++) {
       String ours = "blocks/" + i;
       String theirs = "blocks." + i;
       for (int b = 0; b < c.numParallelBranches(); b++) {
         String a = ours + "/attns/" + b;
         String ta = theirs + ".attns." + b;
-        m.layerNorm(a + "/norm", ta + ".norm");
-        m.linear(a + "/attn/qkv", ta + ".attn.qkv", c.qkvBias());
-        m.linear(a + "/attn/proj", ta + ".attn.proj", true);
+        ViTMappings.timmAttention(m, a + "/norm", a + "/attn", ta + ".norm", ta + ".attn", c.qkvBias());
         if (c.layerScaleInit() > 0) {
           m.add(a + "/ls/gamma", ta + ".ls.gamma", Conversion.IDENTITY);
         }
@@ -80,17 +75,13 @@ public final class ParallelViTMappings {
       for (int b = 0; b < c.numParallelBranches(); b++) {
         String f = ours + "/ffns/" + b;
         String tf = theirs + ".ffns." + b;
-        m.layerNorm(f + "/norm", tf + ".norm");
-        m.linear(f + "/mlp/fc1", tf + ".mlp.fc1", true);
-        m.linear(f + "/mlp/fc2", tf + ".mlp.fc2", true);
+        ViTMappings.feedForward(m, f + "/norm", f + "/mlp", tf + ".norm", tf + ".mlp.fc1", tf + ".mlp.fc2");
         if (c.layerScaleInit() > 0) {
           m.add(f + "/ls/gamma", tf + ".ls.gamma", Conversion.IDENTITY);
         }
       }
     }
-    m.layerNorm("norm", "norm");
-    m.linear("head", "head", true);
-    return m.build();
+    return ViTMappings.timmHead(m);
   }
 
   private static void require(boolean ok, String message) {

@@ -1,5 +1,6 @@
 package dev.vittf.arch.scalablevit;
 
+import dev.vittf.blocks.Block;
 import dev.vittf.blocks.Conv2d;
 import dev.vittf.blocks.Dense;
 import dev.vittf.blocks.FeedForward;
@@ -8,6 +9,7 @@ import dev.vittf.blocks.LayerNorm;
 import dev.vittf.blocks.ScalableSelfAttention;
 import dev.vittf.core.BuildContext;
 import dev.vittf.models.Network;
+import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -75,8 +77,8 @@ public record ScalableViT(ScalableViTConfig config) implements Network {
     ScalableViTConfig c = config;
     Ops tf = ctx.tf();
     long width = c.stageDim(s);
-    x = residual(ctx, "ssa", x, s);
-    x = residual(ctx, "ff1", x, s);
+    x = residual(ctx, Sublayer.SSA, x, s);
+    x = residual(ctx, Sublayer.FF1, x, s);
     if (first) {
       // PEG: x + dwconv(x) + bias. The bias is added after the residual sum: grappler's remapper
       // otherwise fuses DepthwiseConv2dNative + BiasAdd + Add into a node it cannot run (it logs
@@ -85,25 +87,51 @@ public record ScalableViT(ScalableViTConfig config) implements Network {
       Conv2d peg = new Conv2d(width, width, 3, 1, 1, false, true); // depthwise; its bias is added below
       x = tf.nn.biasAdd(tf.math.add(x, peg.apply(pctx, x)), peg.bias(pctx));
     }
-    if (c.upstreamBlockOrder()) {
-      x = residual(ctx, "ff2", x, s);
-      return residual(ctx, "iwsa", x, s);
+    for (Sublayer sublayer : c.upstreamBlockOrder() ? UPSTREAM_TAIL : PAPER_TAIL) {
+      x = residual(ctx, sublayer, x, s);
     }
-    x = residual(ctx, "iwsa", x, s);
-    return residual(ctx, "ff2", x, s);
+    return x;
   }
 
-  /** {@code x + f(CLN(x))} for the sub-block {@code name} of stage {@code s}. */
-  private Operand<TFloat32> residual(BuildContext ctx, String name, Operand<TFloat32> x, int s) {
-    BuildContext fctx = ctx.child(name);
-    long width = config.stageDim(s);
-    Operand<TFloat32> h = new LayerNorm(width, config.normEps()).apply(fctx.child("norm"), x);
-    h = switch (name) {
-      case "ssa" -> ssa(s).apply(fctx, h);
-      case "iwsa" -> iwsa(s).apply(fctx, h);
-      default -> feedForward(s).apply(fctx, h);
+  /**
+   * The residual sub-layers of a block and their parameter scopes. {@code FF2} is always the
+   * feed-forward the paper runs last (vit-pytorch's module {@code .3}), whatever the order.
+   */
+  enum Sublayer {
+    /** Scalable self-attention. */
+    SSA("ssa"),
+    /** The feed-forward after SSA. */
+    FF1("ff1"),
+    /** Interactive windowed self-attention. */
+    IWSA("iwsa"),
+    /** The second feed-forward. */
+    FF2("ff2");
+
+    private final String scope;
+
+    Sublayer(String scope) {
+      this.scope = scope;
+    }
+  }
+
+  /** After the PEG, the paper runs IWSA then the second feed-forward. */
+  private static final List<Sublayer> PAPER_TAIL = List.of(Sublayer.IWSA, Sublayer.FF2);
+  /** vit-pytorch runs the second feed-forward before IWSA (it unpacks its module list out of order). */
+  private static final List<Sublayer> UPSTREAM_TAIL = List.of(Sublayer.FF2, Sublayer.IWSA);
+
+  /** {@code x + f(CLN(x))} for one sub-layer of a block of stage {@code s}. */
+  private Operand<TFloat32> residual(BuildContext ctx, Sublayer sublayer, Operand<TFloat32> x, int s) {
+    BuildContext fctx = ctx.child(sublayer.scope);
+    Operand<TFloat32> h = new LayerNorm(config.stageDim(s), config.normEps()).apply(fctx.child("norm"), x);
+    return ctx.tf().math.add(x, function(sublayer, s).apply(fctx, h));
+  }
+
+  private Block function(Sublayer sublayer, int s) {
+    return switch (sublayer) {
+      case SSA -> ssa(s);
+      case IWSA -> iwsa(s);
+      case FF1, FF2 -> feedForward(s);
     };
-    return ctx.tf().math.add(x, h);
   }
 
   private Conv2d stem() {

@@ -156,11 +156,6 @@ public record ScalableViTConfig(
     return out;
   }
 
-  @Override
-  public String architecture() {
-    return "scalable_vit";
-  }
-
   /** Number of stages. */
   public int numStages() {
     return depth.size();
@@ -182,17 +177,13 @@ public record ScalableViTConfig(
   }
 
   /** A builder initialised with this config's values. */
-  public Builder toBuilder() {
-    return new Builder(this);
-  }
+  public Builder toBuilder() { return new Builder().from(this); }
 
   /**
    * A builder with vit-pytorch's defaults: 3 channels, SSA/IWSA key and value widths 32, windows
    * {@code null} (whole map), feed-forward expansion 4, dropout 0, eps 1e-5, the paper's block order.
    */
-  public static Builder builder() {
-    return new Builder();
-  }
+  public static Builder builder() { return new Builder(); }
 
   // ---- presets ----
 
@@ -230,121 +221,52 @@ public record ScalableViTConfig(
   }
 
   /** Builder for {@link ScalableViTConfig}; {@link #build()} validates. */
-  public static final class Builder extends ImageModelBuilder<Builder> {
-    private int dim;
-    private List<Integer> depth;
-    private List<Integer> heads;
-    private List<Integer> ssaDimKey = List.of(32);
-    private List<Integer> ssaDimValue = List.of(32);
-    private List<Integer> reductionFactor;
-    private List<Integer> iwsaDimKey = List.of(32);
-    private List<Integer> iwsaDimValue = List.of(32);
-    private List<Integer> windowSize = Collections.singletonList(null);
-    private int ffExpansionFactor = 4;
-    private boolean upstreamBlockOrder;
+  public static final class Builder extends ImageModelBuilder<ScalableViTConfig, Builder> {
+    private Builder() {
+      super(ScalableViTConfig.class);
+      ssaDimKey(32).ssaDimValue(32).iwsaDimKey(32).iwsaDimValue(32).windowSize((Integer) null).ffExpansionFactor(4);
+    }
 
     @Override
     protected Builder self() {
       return this;
     }
 
-    private Builder() {}
-
-    private Builder(ScalableViTConfig c) {
-      imageHeight = c.imageHeight;
-      imageWidth = c.imageWidth;
-      channels = c.channels;
-      numClasses = c.numClasses;
-      dim = c.dim;
-      depth = c.depth;
-      heads = c.heads;
-      ssaDimKey = c.ssaDimKey;
-      ssaDimValue = c.ssaDimValue;
-      reductionFactor = c.reductionFactor;
-      iwsaDimKey = c.iwsaDimKey;
-      iwsaDimValue = c.iwsaDimValue;
-      windowSize = c.windowSize;
-      ffExpansionFactor = c.ffExpansionFactor;
-      dropout = c.dropout;
-      normEps = c.normEps;
-      upstreamBlockOrder = c.upstreamBlockOrder;
-    }
-
-    private static List<Integer> list(int... v) {
-      return v == null ? null : Arrays.stream(v).boxed().toList();
+    private Builder list(String field, int... v) {
+      return set(field, v == null ? null : Arrays.stream(v).boxed().toList());
     }
 
     /** Width of the first stage. */
-    public Builder dim(int v) {
-      dim = v;
-      return this;
-    }
+    public Builder dim(int v) { return set("dim", v); }
 
     /** Blocks per stage; the number of values is the number of stages. */
-    public Builder depth(int... v) {
-      depth = list(v);
-      return this;
-    }
+    public Builder depth(int... v) { return list("depth", v); }
 
     /** Heads per stage (one value: every stage). */
-    public Builder heads(int... v) {
-      heads = list(v);
-      return this;
-    }
+    public Builder heads(int... v) { return list("heads", v); }
 
     /** SSA key width per head, per stage (default 32). */
-    public Builder ssaDimKey(int... v) {
-      ssaDimKey = list(v);
-      return this;
-    }
+    public Builder ssaDimKey(int... v) { return list("ssaDimKey", v); }
 
     /** SSA value width per head, per stage (default 32). */
-    public Builder ssaDimValue(int... v) {
-      ssaDimValue = list(v);
-      return this;
-    }
+    public Builder ssaDimValue(int... v) { return list("ssaDimValue", v); }
 
     /** SSA key/value spatial reduction per stage. */
-    public Builder reductionFactor(int... v) {
-      reductionFactor = list(v);
-      return this;
-    }
+    public Builder reductionFactor(int... v) { return list("reductionFactor", v); }
 
     /** IWSA key width per head, per stage (default 32). */
-    public Builder iwsaDimKey(int... v) {
-      iwsaDimKey = list(v);
-      return this;
-    }
+    public Builder iwsaDimKey(int... v) { return list("iwsaDimKey", v); }
 
     /** IWSA value width per head, per stage (default 32). */
-    public Builder iwsaDimValue(int... v) {
-      iwsaDimValue = list(v);
-      return this;
-    }
+    public Builder iwsaDimValue(int... v) { return list("iwsaDimValue", v); }
 
     /** IWSA window side per stage, {@code null} for the whole map (default: whole map everywhere). */
-    public Builder windowSize(Integer... v) {
-      windowSize = v == null ? null : Arrays.asList(v.clone());
-      return this;
-    }
+    public Builder windowSize(Integer... v) { return set("windowSize", v == null ? null : Arrays.asList(v.clone())); }
 
     /** Feed-forward expansion factor (default 4). */
-    public Builder ffExpansionFactor(int v) {
-      ffExpansionFactor = v;
-      return this;
-    }
+    public Builder ffExpansionFactor(int v) { return set("ffExpansionFactor", v); }
 
     /** vit-pytorch's block order instead of the paper's (default false). */
-    public Builder upstreamBlockOrder(boolean v) {
-      upstreamBlockOrder = v;
-      return this;
-    }
-
-    /** Validates and builds. */
-    public ScalableViTConfig build() {
-      return new ScalableViTConfig(imageHeight, imageWidth, channels, numClasses, dim, depth, heads, ssaDimKey,
-          ssaDimValue, reductionFactor, iwsaDimKey, iwsaDimValue, windowSize, ffExpansionFactor, dropout, normEps,
-          upstreamBlockOrder);
-    }
+    public Builder upstreamBlockOrder(boolean v) { return set("upstreamBlockOrder", v); }
   }
 }

@@ -1,45 +1,53 @@
 package dev.vittf.arch.scalablevit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vittf.io.CheckpointSource;
 import dev.vittf.io.Kwargs;
-import dev.vittf.io.ReferenceModels.ReferenceModel;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Reference-model converter for vit-pytorch {@code scalable_vit.ScalableViT(**kwargs)}.
  *
- * <p><b>ScalableViT block order.</b> vit-pytorch's ScalableViT takes no image size (it is read from
- * the fixture's {@code image_size_hw}) and its kwargs do not say which block order the weights were
- * trained with. The rule: an explicit top-level {@code "block_order"} field ({@code "paper"} or {@code
- * "upstream"}) wins; otherwise a case whose name ends with {@code _upstream_order} (the fixture {@code
- * scalable_vit_upstream_order}, whose notes say it was generated with unpatched upstream code) runs
- * vit-pytorch's order ({@link ScalableViTConfig#upstreamBlockOrder()} = true); every other case runs the
- * paper's order.
+ * <p>vit-pytorch's ScalableViT takes no image size: it is read from the description's {@code
+ * image_size_hw}. Nor do its kwargs say which block order the weights were trained with (upstream
+ * builds each block as {@code [SSA, FF, PEG, FF, IWSA]} and runs it in that order; the paper runs
+ * IWSA before the second FF). The order comes from the description's data, first match wins:
+ *
+ * <ol>
+ *   <li>a top-level {@code "block_order"} field, {@code "paper"} or {@code "upstream"};
+ *   <li>the {@code "BLOCK ORDER:"} statement that opens the fixtures' {@code notes}: its first sentence
+ *       names either the paper's order ({@code scalable_vit}: "generated with the ScalableViT paper's
+ *       order ...", i.e. with a patched {@code forward}) or upstream's ({@code
+ *       scalable_vit_upstream_order}: "generated with UNPATCHED upstream vit-pytorch ..."); a statement
+ *       naming both or neither is rejected;
+ *   <li>otherwise the description's entry point, unpatched upstream {@code ScalableViT}, decides:
+ *       upstream's order ({@link ScalableViTConfig#upstreamBlockOrder()} = true), which is what a model
+ *       trained with vit-pytorch ran.
+ * </ol>
  */
 public final class ScalableViTReferences {
-  /** Suffix of a case name that selects vit-pytorch's ScalableViT block order. */
-  public static final String UPSTREAM_ORDER_SUFFIX = "_upstream_order";
+  /** Opens the statement of the block order in a description's {@code notes}. */
+  public static final String BLOCK_ORDER_NOTE = "BLOCK ORDER:";
 
   private ScalableViTReferences() {}
 
   /**
-   * A fixture-style description of a vit-pytorch ScalableViT: {@code constructor_kwargs}, the image
+   * Our config for a description of a vit-pytorch ScalableViT: {@code constructor_kwargs}, the image
    * size from {@code image_size_hw}, and the block order by the rule in the class comment.
    */
-  public static ReferenceModel scalableVit(JsonNode root) {
-    JsonNode hw = root.path("image_size_hw");
+  public static ScalableViTConfig vitPytorch(JsonNode description) {
+    JsonNode hw = description.path("image_size_hw");
     if (!hw.isArray() || hw.size() != 2 || !hw.get(0).isIntegralNumber() || !hw.get(1).isIntegralNumber()) {
       throw new IllegalArgumentException("vit-pytorch ScalableViT takes no image size: the description needs image_size_hw [height, width], got " + hw);
     }
-    return scalableVit(root.get("constructor_kwargs"), hw.get(0).asInt(), hw.get(1).asInt(), upstreamOrder(root));
+    return vitPytorch(description.get("constructor_kwargs"), hw.get(0).asInt(), hw.get(1).asInt(), upstreamOrder(description));
   }
 
-  /** Whether a fixture-style description selects vit-pytorch's ScalableViT block order (see the class comment). */
-  public static boolean upstreamOrder(JsonNode root) {
-    JsonNode order = root.get("block_order");
+  /** Whether a description selects vit-pytorch's ScalableViT block order (the rule in the class comment). */
+  public static boolean upstreamOrder(JsonNode description) {
+    JsonNode order = description.get("block_order");
     if (order != null && !order.isNull()) {
       return switch (order.asText()) {
         case "upstream" -> true;
@@ -47,11 +55,25 @@ public final class ScalableViTReferences {
         default -> throw new IllegalArgumentException("block_order must be 'paper' or 'upstream', got " + order);
       };
     }
-    return root.path("case").asText("").endsWith(UPSTREAM_ORDER_SUFFIX);
+    String notes = description.path("notes").asText("");
+    int at = notes.indexOf(BLOCK_ORDER_NOTE);
+    if (at < 0) {
+      return true;
+    }
+    String statement = notes.substring(at);
+    int end = statement.indexOf(". ");
+    statement = (end < 0 ? statement : statement.substring(0, end + 1)).toLowerCase(Locale.ROOT);
+    boolean paper = statement.contains("paper");
+    boolean upstream = statement.contains("upstream");
+    if (paper == upstream) {
+      throw new IllegalArgumentException("the notes' block-order statement must name either the paper's or upstream's order: "
+          + notes.substring(at, at + statement.length()));
+    }
+    return upstream;
   }
 
   /** vit-pytorch {@code ScalableViT(**kwargs)} for images of {@code height x width}. */
-  public static ReferenceModel scalableVit(JsonNode kwargs, int height, int width, boolean upstreamBlockOrder) {
+  public static ScalableViTConfig vitPytorch(JsonNode kwargs, int height, int width, boolean upstreamBlockOrder) {
     Kwargs k = new Kwargs("vit-pytorch ScalableViT", kwargs);
     JsonNode depthNode = kwargs.get("depth");
     if (depthNode == null || !depthNode.isArray()) {
@@ -67,7 +89,7 @@ public final class ScalableViTReferences {
         optionalList(k, "iwsa_dim_key", stages), optionalList(k, "iwsa_dim_value", stages),
         new ArrayList<>(window), k.integer("ff_expansion_factor", 4), k.number("dropout", 0), 1e-5, upstreamBlockOrder);
     k.finish();
-    return new ReferenceModel("scalable_vit", c, CheckpointSource.VIT_PYTORCH);
+    return c;
   }
 
   private static List<Integer> optionalList(Kwargs k, String key, int stages) {

@@ -52,26 +52,42 @@ public final class ViTMappings {
       throw new IllegalArgumentException("timm ViT checkpoints need embedding CONV, config has " + c.embedding());
     }
     CheckpointMapping.Builder m = CheckpointMapping.builder(TIMM);
-    if (c.classToken()) {
-      m.add("cls_token", "cls_token", Conversion.IDENTITY);
-    }
-    m.add("pos_embed", "pos_embed", Conversion.IDENTITY);
-    m.conv("patch_embed/proj", "patch_embed.proj", true);
+    timmStem(m, c.classToken());
     for (int i = 0; i < c.depth(); i++) {
       String ours = "blocks/" + i;
       String theirs = "blocks." + i;
-      m.layerNorm(ours + "/norm1", theirs + ".norm1");
-      m.linear(ours + "/attn/qkv", theirs + ".attn.qkv", c.qkvBias());
-      m.linear(ours + "/attn/proj", theirs + ".attn.proj", true);
+      timmAttention(m, ours + "/norm1", ours + "/attn", theirs + ".norm1", theirs + ".attn", c.qkvBias());
       if (c.layerScaleInit() > 0) {
         m.add(ours + "/ls1/gamma", theirs + ".ls1.gamma", Conversion.IDENTITY);
         m.add(ours + "/ls2/gamma", theirs + ".ls2.gamma", Conversion.IDENTITY);
       }
       timmFeedForward(m, ours, theirs);
     }
+    return timmHead(m);
+  }
+
+  /** timm's stem: {@code cls_token} (when there is one) and {@code pos_embed} as they are, the conv patch embedding. */
+  public static void timmStem(CheckpointMapping.Builder m, boolean classToken) {
+    if (classToken) {
+      m.add("cls_token", "cls_token", Conversion.IDENTITY);
+    }
+    m.add("pos_embed", "pos_embed", Conversion.IDENTITY);
+    m.conv("patch_embed/proj", "patch_embed.proj", true);
+  }
+
+  /** timm's final {@code norm} and {@code head}; returns the finished table. */
+  public static CheckpointMapping timmHead(CheckpointMapping.Builder m) {
     m.layerNorm("norm", "norm");
     m.linear("head", "head", true);
     return m.build();
+  }
+
+  /** timm's pre-norm attention: the norm, then {@code <attn>.qkv} and {@code <attn>.proj}. */
+  public static void timmAttention(
+      CheckpointMapping.Builder m, String ourNorm, String ourAttn, String theirNorm, String theirAttn, boolean qkvBias) {
+    m.layerNorm(ourNorm, theirNorm);
+    m.linear(ourAttn + "/qkv", theirAttn + ".qkv", qkvBias);
+    m.linear(ourAttn + "/proj", theirAttn + ".proj", true);
   }
 
   /** vit-pytorch's {@code to_patch_embedding}: {@code [Rearrange, LayerNorm, Linear, LayerNorm]}. */
@@ -83,15 +99,19 @@ public final class ViTMappings {
 
   /** vit-pytorch's {@code FeedForward.net}: {@code [LayerNorm, Linear, GELU, Dropout, Linear, Dropout]}. */
   public static void vitPytorchFeedForward(CheckpointMapping.Builder m, String ours, String net) {
-    m.layerNorm(ours + "/norm2", net + ".0");
-    m.linear(ours + "/mlp/fc1", net + ".1", true);
-    m.linear(ours + "/mlp/fc2", net + ".4", true);
+    feedForward(m, ours + "/norm2", ours + "/mlp", net + ".0", net + ".1", net + ".4");
   }
 
   /** timm's {@code norm2} and {@code mlp.fc1}/{@code mlp.fc2} of block {@code theirs}. */
   public static void timmFeedForward(CheckpointMapping.Builder m, String ours, String theirs) {
-    m.layerNorm(ours + "/norm2", theirs + ".norm2");
-    m.linear(ours + "/mlp/fc1", theirs + ".mlp.fc1", true);
-    m.linear(ours + "/mlp/fc2", theirs + ".mlp.fc2", true);
+    feedForward(m, ours + "/norm2", ours + "/mlp", theirs + ".norm2", theirs + ".mlp.fc1", theirs + ".mlp.fc2");
+  }
+
+  /** A pre-norm feed-forward: the norm, then {@code <mlp>/fc1} and {@code <mlp>/fc2}, from their three modules. */
+  public static void feedForward(
+      CheckpointMapping.Builder m, String ourNorm, String ourMlp, String theirNorm, String theirFc1, String theirFc2) {
+    m.layerNorm(ourNorm, theirNorm);
+    m.linear(ourMlp + "/fc1", theirFc1, true);
+    m.linear(ourMlp + "/fc2", theirFc2, true);
   }
 }

@@ -1,0 +1,20 @@
+package dev.vittf.arch.deepvit;
+
+import dev.vittf.arch.Architecture;
+import dev.vittf.io.CheckpointSource;
+
+/** The DeepViT (Zhou et al. 2021) descriptor: config type, presets, checkpoint tables and reference families. */
+public final class DeepViTArchitecture {
+  /** Registered in {@link dev.vittf.arch.Architectures#ALL}. */
+  public static final Architecture<DeepViTConfig> DESCRIPTOR = Architecture.builder("deepvit", DeepViTConfig.class)
+      .preset("deepvit-seed", "seed usage", DeepViTConfig::seed)
+      .preset("deepvit-tiny", "tests", DeepViTConfig::tiny)
+      .preset("deepvit-s", "deepvit_S widths of the authors' repository, vit-pytorch blocks (docs/deepvit-cait.md)",
+          DeepViTConfig::deepvitS)
+      .preset("deepvit-l", "deepvit_L widths of the authors' repository (paper lists 55M)", DeepViTConfig::deepvitL)
+      .checkpoints(CheckpointSource.VIT_PYTORCH, DeepViTMappings::vitPytorch)
+      .reference("deepvit", CheckpointSource.VIT_PYTORCH, (kwargs, description) -> DeepViTReferences.vitPytorch(kwargs))
+      .build();
+
+  private DeepViTArchitecture() {}
+}

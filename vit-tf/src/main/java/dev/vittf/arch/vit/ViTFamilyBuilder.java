@@ -1,0 +1,44 @@
+package dev.vittf.arch.vit;
+
+import dev.vittf.blocks.PatchEmbedding;
+import dev.vittf.models.ModelConfig;
+import dev.vittf.models.NormPlacement;
+import dev.vittf.models.PatchModelBuilder;
+import dev.vittf.models.Pool;
+
+/**
+ * The setters of the {@link ViTOptions} fields, shared by the ViT and Parallel ViT builders.
+ *
+ * @param <C> the config record
+ * @param <B> the concrete builder
+ */
+public abstract class ViTFamilyBuilder<C extends ModelConfig, B extends ViTFamilyBuilder<C, B>>
+    extends PatchModelBuilder<C, B> {
+
+  /** A builder for {@code type} with the shared defaults and an output projection in attention. */
+  protected ViTFamilyBuilder(Class<C> type) {
+    super(type);
+    attentionOutputProjection(true);
+  }
+
+  /** Pooling (default class token). */
+  public B pool(Pool v) { return set("pool", v); }
+
+  /** Patch embedding style. */
+  public B embedding(PatchEmbedding.Style v) { return set("embedding", v); }
+
+  /** Biases on q/k/v (default false). */
+  public B qkvBias(boolean v) { return set("qkvBias", v); }
+
+  /** Attention output projection (default true). */
+  public B attentionOutputProjection(boolean v) { return set("attentionOutputProjection", v); }
+
+  /** Final LayerNorm placement. */
+  public B finalNorm(NormPlacement v) { return set("finalNorm", v); }
+
+  /** Maximum stochastic depth rate (per branch; default 0). */
+  public B dropPath(double v) { return set("dropPath", v); }
+
+  /** LayerScale initial value (per branch; default 0 = none). */
+  public B layerScaleInit(double v) { return set("layerScaleInit", v); }
+}

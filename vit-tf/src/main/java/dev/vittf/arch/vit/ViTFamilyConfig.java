@@ -1,0 +1,34 @@
+package dev.vittf.arch.vit;
+
+import dev.vittf.blocks.PatchEmbedding;
+import dev.vittf.models.NormPlacement;
+import dev.vittf.models.PatchTransformerConfig;
+import dev.vittf.models.Pool;
+
+/** A config of the ViT family (ViT, Parallel ViT): its formulation options are the group {@link #options()}. */
+public interface ViTFamilyConfig extends PatchTransformerConfig {
+
+  /** The formulation options. */
+  ViTOptions options();
+
+  /** Pooling. */
+  default Pool pool() { return options().pool(); }
+
+  /** Patch embedding style. */
+  default PatchEmbedding.Style embedding() { return options().embedding(); }
+
+  /** Biases on the q/k/v projection. */
+  default boolean qkvBias() { return options().qkvBias(); }
+
+  /** Whether attention has an output projection. */
+  default boolean attentionOutputProjection() { return options().attentionOutputProjection(); }
+
+  /** Where the final LayerNorm sits. */
+  default NormPlacement finalNorm() { return options().finalNorm(); }
+
+  /** Maximum stochastic-depth rate (training only). */
+  default double dropPath() { return options().dropPath(); }
+
+  /** LayerScale initial value, 0 for none. */
+  default double layerScaleInit() { return options().layerScaleInit(); }
+}
