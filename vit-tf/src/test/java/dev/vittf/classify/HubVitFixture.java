@@ -22,12 +22,13 @@ import java.util.Map;
  * fixtures/README.md, q/k/v concatenated) and building the timm ViT it is, with the config's
  * LayerNorm eps. Replace with the real loader when it lands.
  */
-final class HubVitFixture {
+public final class HubVitFixture {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private HubVitFixture() {}
 
-  static VitModel load(Path dir) throws IOException {
+  /** The hf_vit-style hub folder {@code dir} as a model with its weights. */
+  public static VitModel load(Path dir) throws IOException {
     JsonNode c = JSON.readTree(dir.resolve("config.json").toFile());
     int dim = c.get("hidden_size").asInt();
     int heads = c.get("num_attention_heads").asInt();
@@ -71,7 +72,8 @@ final class HubVitFixture {
     return VitModel.create(config, Checkpoints.convert(timm, config, CheckpointSource.TIMM, ModelParameters.of(config)));
   }
 
-  static List<String> labels(Path dir) throws IOException {
+  /** {@code id2label} of the folder's config.json, by index. */
+  public static List<String> labels(Path dir) throws IOException {
     JsonNode id2label = JSON.readTree(dir.resolve("config.json").toFile()).get("id2label");
     List<String> out = new ArrayList<>();
     for (int i = 0; i < id2label.size(); i++) {
