@@ -189,10 +189,18 @@ public final class VitModel implements AutoCloseable {
    * no unknown name is allowed; all problems are reported together and nothing is written otherwise.
    */
   public void loadWeights(Map<String, HostTensor> weights) {
+    loadWeights(weights, false);
+  }
+
+  /**
+   * Like {@link #loadWeights(Map)}; {@code allowNonFinite} loads tensors holding NaN or infinities,
+   * which {@link #loadWeights(Map)} refuses ({@link dev.vittf.core.NonFiniteWeightsException}).
+   */
+  public void loadWeights(Map<String, HostTensor> weights, boolean allowNonFinite) {
     gate.enter();
     try {
       synchronized (this) {
-        store.assignAll(session, weights);
+        store.assignAll(session, weights, allowNonFinite);
         ready = true; // every variable is a parameter, and every parameter was written
       }
     } finally {
