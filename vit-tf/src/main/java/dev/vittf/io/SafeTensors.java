@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vittf.core.AtomicFiles;
 import dev.vittf.core.HostTensor;
 import dev.vittf.core.StrictJson;
 import java.io.IOException;
@@ -257,8 +258,9 @@ public final class SafeTensors {
   }
 
   /**
-   * Writes tensors as F32 safetensors, atomically: the data goes to a temporary file beside {@code
-   * file}, which is then renamed over it, so a crash never leaves a half-written checkpoint.
+   * Writes tensors as F32 safetensors, atomically ({@link AtomicFiles}): the data goes to a temporary
+   * file beside {@code file}, which is then renamed over it, so a crash never leaves a half-written
+   * checkpoint, and a full disk leaves the previous file as it was.
    */
   public static void write(Path file, Map<String, HostTensor> tensors, Map<String, String> metadata) throws IOException {
     ObjectNode header = JSON.createObjectNode();
@@ -283,27 +285,15 @@ public final class SafeTensors {
     byte[] headerPadded = new byte[padded];
     java.util.Arrays.fill(headerPadded, (byte) ' ');
     System.arraycopy(headerBytes, 0, headerPadded, 0, headerBytes.length);
-    Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
-    try {
-      try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
-        ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
-        out.write(len.array());
-        out.write(headerPadded);
-        for (HostTensor t : tensors.values()) {
-          ByteBuffer b = ByteBuffer.allocate(4 * t.size()).order(ByteOrder.LITTLE_ENDIAN);
-          b.asFloatBuffer().put(t.data());
-          out.write(b.array());
-        }
+    AtomicFiles.write(file, out -> {
+      ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
+      out.write(len.array());
+      out.write(headerPadded);
+      for (HostTensor t : tensors.values()) {
+        ByteBuffer b = ByteBuffer.allocate(4 * t.size()).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(t.data());
+        out.write(b.array());
       }
-      try {
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    });
   }
 }

@@ -127,9 +127,9 @@ public final class ConfigJson {
     }
   }
 
-  /** Writes a config as JSON (UTF-8, pretty-printed). */
+  /** Writes a config as JSON (UTF-8, pretty-printed), atomically ({@link dev.vittf.core.AtomicFiles}). */
   public static void write(Path file, ModelConfig config) throws IOException {
-    Files.writeString(file, toJson(config) + "\n");
+    dev.vittf.core.AtomicFiles.writeString(file, toJson(config) + "\n");
   }
 
   /**
