@@ -117,6 +117,9 @@ public final class SavedModelExporter {
     Map<String, HostTensor> values = resolveWeights(config, weights);
     sw.done(values == null ? "prepare weights (" + weights.describe() + ")" : "read weights (" + weights.describe() + ")");
     VersionDirectories.prepareBase(absBase);
+    for (String cleaned : VersionDirectories.cleanStale(absBase)) {
+      sw.done("clean up: " + cleaned);
+    }
     for (int attempt = 0; ; attempt++) {
       long version = options.version() != null ? options.version() : VersionDirectories.nextVersion(absBase);
       Path target = absBase.resolve(Long.toString(version));

@@ -1,7 +1,6 @@
 package dev.vittf.export;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -56,7 +55,7 @@ public record SavedModelInfo(Path directory, SavedModel savedModel, JsonNode met
     Path metaFile = directory.resolve(ServingSignatures.EXTRA_DIR).resolve(ServingSignatures.METADATA_FILE);
     if (Files.isRegularFile(metaFile)) {
       try {
-        meta = new ObjectMapper().readTree(metaFile.toFile());
+        meta = dev.vittf.core.StrictJson.mapper().readTree(metaFile.toFile());
       } catch (IOException e) {
         throw new IllegalArgumentException("corrupt " + metaFile + ": " + e.getMessage(), e);
       }

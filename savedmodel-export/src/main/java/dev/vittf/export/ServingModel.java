@@ -1,6 +1,8 @@
 package dev.vittf.export;
 
+import dev.vittf.core.CallGate;
 import dev.vittf.core.HostTensor;
+import dev.vittf.models.InputCheck;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +22,7 @@ import org.tensorflow.proto.RunMetadata;
 import org.tensorflow.proto.RunOptions;
 import org.tensorflow.proto.DeviceStepStats;
 import org.tensorflow.proto.SignatureDef;
+import org.tensorflow.proto.TensorShapeProto;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TString;
 
@@ -67,11 +70,30 @@ public final class ServingModel implements AutoCloseable {
   private final Path directory;
   private final SavedModelBundle bundle;
   private final SavedModelInfo info;
+  /** The {@code images} input's {@code [H, W, C]}, from the signature. */
+  private final long[] imageShape;
+  /** Admits calls and closes the bundle once no call is in flight. */
+  private final CallGate gate;
 
   private ServingModel(Path directory, SavedModelBundle bundle, SavedModelInfo info) {
     this.directory = directory;
     this.bundle = bundle;
     this.info = info;
+    this.imageShape = imageShape(info);
+    this.gate = new CallGate("this ServingModel (" + directory + ")", bundle::close);
+  }
+
+  /** {@code [H, W, C]} of the default signature's images input, or null if the export does not declare it. */
+  private static long[] imageShape(SavedModelInfo info) {
+    SignatureDef sig = info.signatures().get(ServingSignatures.DEFAULT_KEY);
+    if (sig == null || !sig.getInputsMap().containsKey(ServingSignatures.IMAGES)) {
+      return null;
+    }
+    List<TensorShapeProto.Dim> dims = sig.getInputsMap().get(ServingSignatures.IMAGES).getTensorShape().getDimList();
+    if (dims.size() != 4) {
+      return null;
+    }
+    return new long[] {dims.get(1).getSize(), dims.get(2).getSize(), dims.get(3).getSize()};
   }
 
   /** Loads a version directory with default options. */
@@ -90,7 +112,12 @@ public final class ServingModel implements AutoCloseable {
         .withTags(ServingSignatures.SERVE_TAG)
         .withConfigProto(options.configProto())
         .load();
-    return new ServingModel(versionDir, bundle, info);
+    try {
+      return new ServingModel(versionDir, bundle, info);
+    } catch (RuntimeException | Error e) {
+      bundle.close();
+      throw e;
+    }
   }
 
   /** Whether this process was started with {@value #CPU_GLOBAL_JIT_FLAG} in {@value #XLA_FLAGS_ENV}. */
@@ -111,15 +138,33 @@ public final class ServingModel implements AutoCloseable {
 
   /** The underlying bundle (owned by this object). */
   public SavedModelBundle bundle() {
+    gate.checkOpen();
     return bundle;
+  }
+
+  /**
+   * The {@code images} input's {@code [H, W, C]}.
+   *
+   * @throws IllegalStateException if the export's default signature declares no NHWC images input
+   */
+  public long[] imageShape() {
+    if (imageShape == null) {
+      throw new IllegalStateException(directory + ": the '" + ServingSignatures.DEFAULT_KEY
+          + "' signature has no NHWC '" + ServingSignatures.IMAGES + "' input");
+    }
+    return imageShape.clone();
   }
 
   /**
    * Calls {@value ServingSignatures#DEFAULT_KEY} by name on an NHWC batch.
    *
    * @return {@code logits} and {@code probabilities}
+   * @throws IllegalArgumentException if the batch fails {@link InputCheck} (never reinterpreted)
+   * @throws ArithmeticException if the outputs are not finite
    */
   public Map<String, HostTensor> predict(HostTensor images) {
+    long[] hwc = imageShape();
+    InputCheck.check(hwc[0], hwc[1], hwc[2], images);
     try (TFloat32 in = images.toTensor()) {
       return call(ServingSignatures.DEFAULT_KEY, Map.of(ServingSignatures.IMAGES, in));
     }
@@ -142,10 +187,15 @@ public final class ServingModel implements AutoCloseable {
 
   private Map<String, HostTensor> call(String key, Map<String, Tensor> inputs) {
     Map<String, HostTensor> out = new LinkedHashMap<>();
-    try (Result r = bundle.function(key).call(inputs)) {
-      for (String name : List.of(ServingSignatures.LOGITS, ServingSignatures.PROBABILITIES)) {
-        out.put(name, HostTensor.of((TFloat32) r.get(name).orElseThrow()));
+    gate.enter();
+    try {
+      try (Result r = bundle.function(key).call(inputs)) {
+        for (String name : List.of(ServingSignatures.LOGITS, ServingSignatures.PROBABILITIES)) {
+          out.put(name, InputCheck.requireFiniteOutput(name, HostTensor.of((TFloat32) r.get(name).orElseThrow())));
+        }
       }
+    } finally {
+      gate.leave();
     }
     return out;
   }
@@ -156,21 +206,29 @@ public final class ServingModel implements AutoCloseable {
    * MatMul} for plain execution.
    */
   public Set<String> executedKernels(HostTensor images) {
+    gate.checkOpen();
     SignatureDef sig = bundle.metaGraphDef().getSignatureDefMap().get(ServingSignatures.DEFAULT_KEY);
     String in = sig.getInputsMap().get(ServingSignatures.IMAGES).getName();
     String out = sig.getOutputsMap().get(ServingSignatures.LOGITS).getName();
     Session.Runner runner = bundle.session().runner()
         .setOptions(RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build());
     Set<String> kernels = new TreeSet<>();
-    try (TFloat32 t = images.toTensor()) {
-      try (Result r = runner.feed(in, t).fetch(out).runAndFetchMetadata()) {
-        RunMetadata md = r.getMetadata().orElseThrow();
-        for (DeviceStepStats d : md.getStepStats().getDevStatsList()) {
-          for (NodeExecStats n : d.getNodeStatsList()) {
-            kernels.add(opType(n));
+    long[] hwc = imageShape();
+    InputCheck.checkShape(hwc[0], hwc[1], hwc[2], images.shape());
+    gate.enter();
+    try {
+      try (TFloat32 t = images.toTensor()) {
+        try (Result r = runner.feed(in, t).fetch(out).runAndFetchMetadata()) {
+          RunMetadata md = r.getMetadata().orElseThrow();
+          for (DeviceStepStats d : md.getStepStats().getDevStatsList()) {
+            for (NodeExecStats n : d.getNodeStatsList()) {
+              kernels.add(opType(n));
+            }
           }
         }
       }
+    } finally {
+      gate.leave();
     }
     return kernels;
   }
@@ -187,8 +245,18 @@ public final class ServingModel implements AutoCloseable {
     return paren < 0 ? rest : rest.substring(0, paren);
   }
 
+  /** Whether {@link #close} was called. */
+  public boolean isClosed() {
+    return gate.isClosed();
+  }
+
+  /**
+   * Closes the model: later calls fail at once with an {@code IllegalStateException}; waits for the
+   * calls in flight, at most {@link CallGate#DEFAULT_CLOSE_WAIT}; the bundle is freed when the last of
+   * them ends. Idempotent.
+   */
   @Override
   public void close() {
-    bundle.close();
+    gate.close();
   }
 }

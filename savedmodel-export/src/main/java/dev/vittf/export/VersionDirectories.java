@@ -8,7 +8,9 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
 
@@ -16,7 +18,10 @@ import java.util.stream.Stream;
  * The {@code <base>/<version>/} layout TensorFlow Serving polls, written safely: every export is
  * staged in a hidden sibling directory ({@code <base>/.vittf-staging-<version>-<random>/}, which
  * Serving ignores because its name is not a number) and renamed into place in one step, so a
- * reader never sees a half-written version.
+ * reader never sees a half-written version. The staging name carries the exporting process's id
+ * ({@code .vittf-staging-<version>-<pid>-<random>}), so that the next export can tell the directories
+ * of processes that were killed ({@code kill -9}) from those of exports still running, and remove
+ * the former ({@link #cleanStale}).
  */
 final class VersionDirectories {
   static final String STAGING_PREFIX = ".vittf-staging-";
@@ -69,10 +74,45 @@ final class VersionDirectories {
     }
   }
 
+  private static final java.util.regex.Pattern STAGING =
+      java.util.regex.Pattern.compile("^" + java.util.regex.Pattern.quote(STAGING_PREFIX) + "(\\d{1,18})-(\\d+)-.*$");
+
+  /**
+   * Removes the staging directories of exports whose process no longer runs, and returns one line per
+   * directory saying what was done. A staging directory holding {@code replaced} (an overwrite killed
+   * between its two renames) whose version is missing is first put back as that version.
+   */
+  static List<String> cleanStale(Path base) {
+    List<String> done = new ArrayList<>();
+    if (!Files.isDirectory(base)) {
+      return done;
+    }
+    try (Stream<Path> s = Files.list(base)) {
+      for (Path p : (Iterable<Path>) s::iterator) {
+        java.util.regex.Matcher m = STAGING.matcher(p.getFileName().toString());
+        if (!m.matches() || !Files.isDirectory(p) || ProcessHandle.of(Long.parseLong(m.group(2))).map(ProcessHandle::isAlive).orElse(false)) {
+          continue;
+        }
+        Path replaced = p.resolve("replaced");
+        Path version = base.resolve(m.group(1));
+        if (Files.isDirectory(replaced) && !Files.exists(version)) {
+          Files.move(replaced, version, StandardCopyOption.ATOMIC_MOVE);
+          done.add("restored version " + m.group(1) + " from " + p.getFileName() + " (an overwrite by process "
+              + m.group(2) + " was interrupted)");
+        }
+        deleteTree(p);
+        done.add("removed " + p.getFileName() + ", left by export process " + m.group(2) + ", which no longer runs");
+      }
+    } catch (IOException | NumberFormatException e) {
+      // best effort: the export that follows reports any real problem with the directory
+    }
+    return done;
+  }
+
   /** Creates the staging directory for one export. */
   static Path createStaging(Path base, long version) {
     try {
-      return Files.createTempDirectory(base, STAGING_PREFIX + version + "-");
+      return Files.createTempDirectory(base, STAGING_PREFIX + version + "-" + ProcessHandle.current().pid() + "-");
     } catch (AccessDeniedException e) {
       throw notWritable(base, "permission denied", e);
     } catch (IOException e) {

@@ -137,23 +137,36 @@ public final class GraphParameterStore extends ParameterStore {
   /**
    * Assigns a value to every parameter in one session run. Strict: every parameter must be present with
    * its exact shape and no unknown name is allowed; all problems are reported together and nothing is
-   * written otherwise.
+   * written otherwise. Non-finite values are refused ({@link NonFiniteWeightsException}).
    */
   public void assignAll(Session session, Map<String, HostTensor> values) {
+    assignAll(session, values, false);
+  }
+
+  /** Like {@link #assignAll(Session, Map)}; {@code allowNonFinite} lets NaN and infinities through. */
+  public void assignAll(Session session, Map<String, HostTensor> values, boolean allowNonFinite) {
     List<String> missing = parameters().stream().map(ParameterSpec::name).filter(n -> !values.containsKey(n)).toList();
     if (!missing.isEmpty()) {
       List<String> unexpected = values.keySet().stream().filter(n -> spec(n) == null).sorted().toList();
       throw new IllegalArgumentException(
           "weights do not match the model: missing " + missing + (unexpected.isEmpty() ? "" : ", unexpected " + unexpected));
     }
-    assign(session, values);
+    assign(session, values, allowNonFinite);
   }
 
   /**
    * Assigns values to parameters in one session run. Every name must be a registered parameter and
-   * every shape must match; the check is complete before anything is written.
+   * every shape must match, and every value finite; the check is complete before anything is written.
    */
   public void assign(Session session, Map<String, HostTensor> values) {
+    assign(session, values, false);
+  }
+
+  /**
+   * Like {@link #assign(Session, Map)}; {@code allowNonFinite} (or {@code -D}{@value
+   * NonFiniteWeightsException#ALLOW_PROPERTY}{@code =true}) lets NaN and infinities through.
+   */
+  public void assign(Session session, Map<String, HostTensor> values, boolean allowNonFinite) {
     List<String> problems = new ArrayList<>();
     for (Map.Entry<String, HostTensor> e : values.entrySet()) {
       ParameterSpec spec = spec(e.getKey());
@@ -167,6 +180,9 @@ public final class GraphParameterStore extends ParameterStore {
     }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("cannot assign weights: " + String.join("; ", problems));
+    }
+    if (!allowNonFinite && !NonFiniteWeightsException.allowedByProperty()) {
+      NonFiniteWeightsException.check(values);
     }
     ensureLoadOps();
     runAssign(session, values, loadFeeds, loadOps);

@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -29,6 +30,8 @@ public final class NativeLogging {
   public static final String MARKER = "VITTF_RELAUNCHED";
   /** Set to run in one JVM, without relaunching. */
   public static final String DISABLE = "VITTF_NO_RELAUNCH";
+  /** Set in the child to the parent's process id, which the child watches. */
+  public static final String PARENT_PID = "VITTF_PARENT_PID";
 
   // Informational (I) and warning (W) lines in absl's two formats, absl's start-up notice, and one
   // ERROR-level line that is only a notice: oneDNN declines an int32 op of the training graph
@@ -70,7 +73,11 @@ public final class NativeLogging {
    */
   public static int relaunchIfNeeded(Class<?> mainClass, String[] args, Map<String, String> additions) {
     Map<String, String> env = System.getenv();
-    if (additions.isEmpty() || env.containsKey(MARKER) || env.containsKey(DISABLE)) {
+    if (env.containsKey(MARKER)) {
+      watchParent(env.get(PARENT_PID));
+      return -1;
+    }
+    if (additions.isEmpty() || env.containsKey(DISABLE)) {
       return -1;
     }
     List<String> cmd = new ArrayList<>();
@@ -85,12 +92,17 @@ public final class NativeLogging {
         .redirectOutput(ProcessBuilder.Redirect.INHERIT);
     pb.environment().putAll(additions);
     pb.environment().put(MARKER, "1");
+    pb.environment().put(PARENT_PID, Long.toString(ProcessHandle.current().pid()));
     boolean filter = !verbose(args);
     if (!filter) {
       pb.redirectError(ProcessBuilder.Redirect.INHERIT);
     }
     try {
       Process p = pb.start();
+      // A parent stopped by a signal it can handle (Ctrl-C, kill) takes the child with it; after
+      // kill -9 no hook runs, and the child's own watch (watchParent) ends it.
+      Thread reaper = new Thread(p::destroy, "vittf-stop-child");
+      Runtime.getRuntime().addShutdownHook(reaper);
       if (filter) {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
           String line;
@@ -109,6 +121,31 @@ public final class NativeLogging {
       return 130;
     }
   }
+
+  /**
+   * In a relaunched child: ends this JVM as soon as the parent process is gone (killed with {@code kill
+   * -9}, which runs no shutdown hook), so that no orphan JVM keeps running a command nobody waits for.
+   * {@code ProcessHandle.onExit} of a non-child is detected by polling, within about a second.
+   */
+  static void watchParent(String parentPid) {
+    Optional<ProcessHandle> found;
+    try {
+      found = parentPid == null ? ProcessHandle.current().parent() : ProcessHandle.of(Long.parseLong(parentPid));
+    } catch (NumberFormatException e) {
+      found = ProcessHandle.current().parent();
+    }
+    if (found.isEmpty() || !found.get().isAlive()) {
+      Runtime.getRuntime().halt(EXIT_PARENT_GONE);
+    }
+    ProcessHandle parent = found.get();
+    parent.onExit().thenRun(() -> {
+      System.err.println("vit-tf: the parent process " + parent.pid() + " is gone; stopping");
+      Runtime.getRuntime().halt(EXIT_PARENT_GONE);
+    });
+  }
+
+  /** Exit status of a relaunched child whose parent is gone (128 + SIGHUP). */
+  public static final int EXIT_PARENT_GONE = 129;
 
   /** Removes the {@code --verbose} flag (handled here) from the arguments. */
   public static String[] withoutVerbose(String[] args) {

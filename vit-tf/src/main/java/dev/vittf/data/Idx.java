@@ -1,6 +1,7 @@
 package dev.vittf.data;
 
 import java.io.BufferedInputStream;
+import dev.vittf.core.AtomicFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -151,19 +152,14 @@ public final class Idx {
     for (int d : dims) {
       header.write(new byte[] {(byte) (d >>> 24), (byte) (d >>> 16), (byte) (d >>> 8), (byte) d});
     }
-    Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-    try {
-      try (OutputStream raw = Files.newOutputStream(tmp);
-          OutputStream out = gzip ? new GZIPOutputStream(raw) : raw) {
-        header.writeTo(out);
-        out.write(array.data());
+    AtomicFiles.write(file, raw -> {
+      OutputStream out = gzip ? new GZIPOutputStream(raw) : raw;
+      header.writeTo(out);
+      out.write(array.data());
+      if (out instanceof GZIPOutputStream z) {
+        z.finish(); // the trailer, without closing the stream AtomicFiles owns
       }
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    });
   }
 
   /**

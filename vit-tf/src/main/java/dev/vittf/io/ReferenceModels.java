@@ -2,6 +2,7 @@ package dev.vittf.io;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vittf.core.StrictJson;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vittf.arch.Architecture.ReferenceFamily;
 import dev.vittf.arch.Architectures;
@@ -16,7 +17,7 @@ import java.nio.file.Path;
  * mapping.
  */
 public final class ReferenceModels {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = StrictJson.mapper();
 
   private ReferenceModels() {}
 

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vittf.core.AtomicFiles;
 import dev.vittf.core.HostTensor;
+import dev.vittf.core.StrictJson;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -29,7 +31,9 @@ import java.util.Map;
  * optional string-valued {@code __metadata__}), then the raw little-endian data.
  *
  * <p>The reader is strict and bounded: the header must fit in the file and be at most {@value
- * #MAX_HEADER_BYTES} bytes, every tensor's byte range must lie inside the data section and match its
+ * #MAX_HEADER_BYTES} bytes, a JSON object without duplicate keys; every tensor has rank at most {@value
+ * #MAX_RANK} and dimensions below 2^31, at most 2^31 elements, and offsets that are exact integers
+ * (never wrapped to a long) inside the data section; every tensor's byte range must lie inside the data section and match its
  * dtype and shape, ranges must tile the data section without overlap, gap or trailing bytes. {@code
  * F32} is read as is; {@code F16}, {@code BF16} and {@code F64} are converted to float32; any other
  * dtype is rejected. Zero-size tensors ({@code [0, 48]}) are accepted.
@@ -37,8 +41,11 @@ import java.util.Map;
 public final class SafeTensors {
   /** Upper bound on the JSON header size (100 MB, as in the reference implementation). */
   public static final long MAX_HEADER_BYTES = 100L * 1024 * 1024;
+  /** Upper bound on a tensor's rank. */
+  public static final int MAX_RANK = 8;
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Duplicate keys are errors; integers stay exact (BigInteger past a long) until range-checked. */
+  private static final ObjectMapper JSON = StrictJson.mapper();
 
   /**
    * A parsed file.
@@ -124,14 +131,19 @@ public final class SafeTensors {
         throw new SafeTensorsException(ctx + ": unsupported dtype " + dtype + " (supported: F32, F16, BF16, F64)");
       }
       JsonNode shapeNode = v.get("shape");
+      if (shapeNode.size() > MAX_RANK) {
+        throw new SafeTensorsException(ctx + ": shape has rank " + shapeNode.size() + ", more than " + MAX_RANK);
+      }
       long[] shape = new long[shapeNode.size()];
       long count = 1;
       for (int i = 0; i < shape.length; i++) {
-        JsonNode d = shapeNode.get(i);
-        if (!d.canConvertToLong() || !d.isIntegralNumber() || d.asLong() < 0) {
-          throw new SafeTensorsException(ctx + ": bad shape " + shapeNode);
+        // Exact: a dimension of 2^64 + 3 is refused, not wrapped to 3.
+        Long d = StrictJson.exactLong(shapeNode.get(i), 0, Integer.MAX_VALUE);
+        if (d == null) {
+          throw new SafeTensorsException(ctx + ": bad shape " + shapeNode
+              + " (dimensions must be integers in [0, 2^31))");
         }
-        shape[i] = d.asLong();
+        shape[i] = d;
         try {
           count = Math.multiplyExact(count, shape[i]);
         } catch (ArithmeticException ex) {
@@ -145,9 +157,15 @@ public final class SafeTensors {
       if (off.size() != 2 || !off.get(0).isIntegralNumber() || !off.get(1).isIntegralNumber()) {
         throw new SafeTensorsException(ctx + ": data_offsets must be two integers, got " + off);
       }
-      long begin = off.get(0).asLong();
-      long end = off.get(1).asLong();
-      if (begin < 0 || end < begin || end > dataSize) {
+      // Range-checked exactly before narrowing: [2^64, 2^64+8] must not become [0, 8].
+      Long b0 = StrictJson.exactLong(off.get(0), 0, dataSize);
+      Long e0 = StrictJson.exactLong(off.get(1), 0, dataSize);
+      if (b0 == null || e0 == null) {
+        throw new SafeTensorsException(ctx + ": data_offsets " + off + " out of range (data section has " + dataSize + " bytes)");
+      }
+      long begin = b0;
+      long end = e0;
+      if (end < begin) {
         throw new SafeTensorsException(ctx + ": data_offsets " + off + " out of range (data section has " + dataSize + " bytes)");
       }
       if (end - begin != count * width) {
@@ -240,8 +258,9 @@ public final class SafeTensors {
   }
 
   /**
-   * Writes tensors as F32 safetensors, atomically: the data goes to a temporary file beside {@code
-   * file}, which is then renamed over it, so a crash never leaves a half-written checkpoint.
+   * Writes tensors as F32 safetensors, atomically ({@link AtomicFiles}): the data goes to a temporary
+   * file beside {@code file}, which is then renamed over it, so a crash never leaves a half-written
+   * checkpoint, and a full disk leaves the previous file as it was.
    */
   public static void write(Path file, Map<String, HostTensor> tensors, Map<String, String> metadata) throws IOException {
     ObjectNode header = JSON.createObjectNode();
@@ -266,27 +285,15 @@ public final class SafeTensors {
     byte[] headerPadded = new byte[padded];
     java.util.Arrays.fill(headerPadded, (byte) ' ');
     System.arraycopy(headerBytes, 0, headerPadded, 0, headerBytes.length);
-    Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
-    try {
-      try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
-        ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
-        out.write(len.array());
-        out.write(headerPadded);
-        for (HostTensor t : tensors.values()) {
-          ByteBuffer b = ByteBuffer.allocate(4 * t.size()).order(ByteOrder.LITTLE_ENDIAN);
-          b.asFloatBuffer().put(t.data());
-          out.write(b.array());
-        }
+    AtomicFiles.write(file, out -> {
+      ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
+      out.write(len.array());
+      out.write(headerPadded);
+      for (HostTensor t : tensors.values()) {
+        ByteBuffer b = ByteBuffer.allocate(4 * t.size()).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(t.data());
+        out.write(b.array());
       }
-      try {
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    });
   }
 }

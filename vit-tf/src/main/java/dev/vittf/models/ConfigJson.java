@@ -2,12 +2,12 @@ package dev.vittf.models;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import dev.vittf.core.StrictJson;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vittf.arch.Architectures;
 import dev.vittf.core.InvalidConfigException;
@@ -44,9 +44,8 @@ public final class ConfigJson {
   public static final String PRESET = "preset";
 
   private static final ObjectMapper JSON =
-      JsonMapper.builder()
+      StrictJson.builder() // duplicate keys are errors, not "the last one wins"
           .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
           .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
           .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
@@ -128,9 +127,9 @@ public final class ConfigJson {
     }
   }
 
-  /** Writes a config as JSON (UTF-8, pretty-printed). */
+  /** Writes a config as JSON (UTF-8, pretty-printed), atomically ({@link dev.vittf.core.AtomicFiles}). */
   public static void write(Path file, ModelConfig config) throws IOException {
-    Files.writeString(file, toJson(config) + "\n");
+    dev.vittf.core.AtomicFiles.writeString(file, toJson(config) + "\n");
   }
 
   /**

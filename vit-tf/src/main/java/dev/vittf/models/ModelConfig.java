@@ -34,6 +34,15 @@ public interface ModelConfig {
   Network network();
 
   /**
+   * The model's size estimated from the fields (parameters, largest activation of one image, graph
+   * ops), the estimate every config's validation checks against {@link dev.vittf.core.ResourceLimits}.
+   * The five architectures override it; the default sizes nothing.
+   */
+  default dev.vittf.core.ModelSize size() {
+    return new dev.vittf.core.ModelSize();
+  }
+
+  /**
    * Pixel normalisation expected by the model (used by the image-bytes serving signature): by default
    * {@link Preprocessing#defaultFor(int)} of {@link #channels()} (ImageNet statistics for RGB). A
    * config may override it.

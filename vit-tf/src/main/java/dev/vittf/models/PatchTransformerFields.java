@@ -5,6 +5,7 @@ import dev.vittf.blocks.FeedForward;
 import dev.vittf.blocks.HeadMix;
 import dev.vittf.blocks.PatchEmbedding;
 import dev.vittf.core.ConfigCheck;
+import dev.vittf.core.ModelSize;
 
 /**
  * The fields every patch-token transformer config (ViT, DeepViT, CaiT, Parallel ViT) shares, declared
@@ -88,6 +89,72 @@ public record PatchTransformerFields(
     c.rate("dropout", dropout);
     c.rate("embDropout", embDropout);
     c.rate("attnDropout", attnDropout);
+  }
+
+  /** Graph ops of one transformer block, an upper bound over every attention variant (a test keeps it true). */
+  public static final int OPS_PER_BLOCK = 120;
+
+  /**
+   * The size of a model of these fields (see {@link ModelSize}): {@code depth} blocks of {@code branches}
+   * parallel branches (named by {@code branchesField}, or null for one), on the patch tokens plus {@code
+   * extraTokens} (a class token), each attention with {@code headMixes} learned {@code [heads, heads]}
+   * mixes (talking heads 2, re-attention 1, plain 0). Call only once {@link #check} found no violation.
+   */
+  public ModelSize size(String branchesField, int branches, int extraTokens, int headMixes) {
+    ModelSize s = new ModelSize();
+    addBlocks(s, "depth", depth, branchesField, branches, extraTokens, headMixes);
+    double patch = (double) patchHeight * patchWidth * channels;
+    double tokens = tokens(extraTokens);
+    s.parameters("patch embedding kernel", 1, patch * dim + 2 * patch + 3.0 * dim,
+        f("patchHeight", patchHeight), f("patchWidth", patchWidth), f("channels", channels), f("dim", dim));
+    s.parameters("position embedding", 1, tokens * dim + dim, f("imageHeight", imageHeight), f("imageWidth", imageWidth),
+        f("dim", dim));
+    s.parameters("classifier head", 1, (double) dim * numClasses + numClasses + 2.0 * dim, f("numClasses", numClasses),
+        f("dim", dim));
+    s.activation("patch pixels", tokens * patch, f("imageHeight", imageHeight), f("imageWidth", imageWidth),
+        f("channels", channels));
+    s.activation("logits", numClasses, f("numClasses", numClasses));
+    s.ops("embedding and head", 200);
+    return s;
+  }
+
+  /**
+   * Adds {@code count} transformer blocks of these widths to {@code s} (parameters, the activations of
+   * one image over the tokens, graph ops), blaming {@code countField} for their number.
+   */
+  public void addBlocks(ModelSize s, String countField, double count, String branchesField, int branches,
+      int extraTokens, int headMixes) {
+    double tokens = tokens(extraTokens);
+    double inner = (double) heads * dimHead;
+    ModelSize.Factor n = f(countField, count);
+    ModelSize.Factor b = f(branchesField == null ? "branches" : branchesField, branches);
+    ModelSize.Factor h = f("imageHeight", imageHeight);
+    ModelSize.Factor w = f("imageWidth", imageWidth);
+    double copies = count * branches;
+    // One fused q/k/v kernel and an output projection (a third of its size) per block.
+    s.parameters("attention kernels", copies * 4 / 3, 3 * inner * dim, n, b, f("heads", heads), f("dimHead", dimHead),
+        f("dim", dim));
+    s.parameters("feed-forward kernels", copies * 2, (double) dim * mlpDim, n, b, f("mlpDim", mlpDim), f("dim", dim));
+    s.parameters("biases and norms", copies, 4 * inner + mlpDim + 8.0 * dim, n, b, f("heads", heads),
+        f("mlpDim", mlpDim), f("dim", dim));
+    if (headMixes > 0) {
+      s.parameters("head mixes", copies * headMixes, (double) heads * heads + heads, n, b, f("heads", heads));
+      s.activation("mixed attention map", heads * tokens * tokens, h, w, f("heads", heads));
+    }
+    s.activation("tokens", tokens * dim * branches, h, w, f("dim", dim), b);
+    s.activation("queries, keys and values", tokens * 3 * inner, h, w, f("heads", heads), f("dimHead", dimHead));
+    s.activation("attention map", heads * tokens * tokens, h, w, f("heads", heads));
+    s.activation("feed-forward hidden layer", tokens * mlpDim, h, w, f("mlpDim", mlpDim));
+    s.ops("transformer blocks", copies * OPS_PER_BLOCK, n, b);
+  }
+
+  private double tokens(int extraTokens) {
+    // In double: imageHeight/patchHeight * imageWidth/patchWidth overflows an int for 65536x65536 patch 1.
+    return (double) (imageHeight / patchHeight) * (imageWidth / patchWidth) + extraTokens;
+  }
+
+  private static ModelSize.Factor f(String field, double value) {
+    return ModelSize.f(field, value);
   }
 
   /** Number of patch tokens. */

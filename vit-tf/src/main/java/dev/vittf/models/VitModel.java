@@ -1,11 +1,11 @@
 package dev.vittf.models;
 
+import dev.vittf.core.CallGate;
 import dev.vittf.core.GraphParameterStore;
 import dev.vittf.core.HostTensor;
 import dev.vittf.core.Mode;
 import dev.vittf.core.ParameterSpec;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +54,8 @@ public final class VitModel implements AutoCloseable {
   private final Session session;
   private final GraphParameterStore store;
   private final ModelGraph model;
+  /** Admits calls and closes the session and graph once no call is in flight. */
+  private final CallGate gate;
   /** Whether every variable holds a value (initialised or loaded). Guarded by {@code this}. */
   private boolean ready;
   /** Whether the seeded random initialisers have run. Guarded by {@code this}. */
@@ -69,6 +71,7 @@ public final class VitModel implements AutoCloseable {
       s = options.sessionConfig() == null ? new Session(g) : new Session(g, options.sessionConfig());
       this.graph = g;
       this.session = s;
+      this.gate = new CallGate("this VitModel", this::release);
     } catch (RuntimeException | Error e) {
       if (s != null) {
         s.close();
@@ -128,11 +131,18 @@ public final class VitModel implements AutoCloseable {
    * Runs the random initialisers now, unless every parameter already holds a value. Optional: the
    * first {@code predict}, {@code run}, {@code weights()} or {@code session()} does it otherwise.
    */
-  public synchronized void initialize() {
-    if (!ready) {
-      store.initialize(session);
-      ready = true;
-      ranInitializers = true;
+  public void initialize() {
+    gate.enter();
+    try {
+      synchronized (this) {
+        if (!ready) {
+          store.initialize(session);
+          ready = true;
+          ranInitializers = true;
+        }
+      }
+    } finally {
+      gate.leave();
     }
   }
 
@@ -178,19 +188,44 @@ public final class VitModel implements AutoCloseable {
    * Loads weights by parameter name. Strict: every parameter must be present with its exact shape and
    * no unknown name is allowed; all problems are reported together and nothing is written otherwise.
    */
-  public synchronized void loadWeights(Map<String, HostTensor> weights) {
-    store.assignAll(session, weights);
-    ready = true; // every variable is a parameter, and every parameter was written
+  public void loadWeights(Map<String, HostTensor> weights) {
+    loadWeights(weights, false);
+  }
+
+  /**
+   * Like {@link #loadWeights(Map)}; {@code allowNonFinite} loads tensors holding NaN or infinities,
+   * which {@link #loadWeights(Map)} refuses ({@link dev.vittf.core.NonFiniteWeightsException}).
+   */
+  public void loadWeights(Map<String, HostTensor> weights, boolean allowNonFinite) {
+    gate.enter();
+    try {
+      synchronized (this) {
+        store.assignAll(session, weights, allowNonFinite);
+        ready = true; // every variable is a parameter, and every parameter was written
+      }
+    } finally {
+      gate.leave();
+    }
   }
 
   /** Current value of every parameter, by name. */
   public Map<String, HostTensor> weights() {
-    return store.read(session());
+    gate.enter();
+    try {
+      return store.read(session());
+    } finally {
+      gate.leave();
+    }
   }
 
-  /** Runs the model on a batch {@code [B, H, W, C]} and returns the logits {@code [B, classes]}. */
+  /**
+   * Runs the model on a batch {@code [B, H, W, C]} and returns the logits {@code [B, classes]}.
+   *
+   * @throws IllegalArgumentException if the batch fails {@link InputCheck}
+   * @throws ArithmeticException if the logits are not finite
+   */
   public HostTensor predict(HostTensor batch) {
-    return run(batch, Network.LOGITS).get(Network.LOGITS);
+    return InputCheck.requireFiniteOutput(Network.LOGITS, run(batch, Network.LOGITS).get(Network.LOGITS));
   }
 
   /** Runs the model on Java images {@code [B][H][W][C]} and returns logits {@code [B][classes]}. */
@@ -205,20 +240,35 @@ public final class VitModel implements AutoCloseable {
 
   /** Runs the model on a native batch; the caller owns (and must close) both tensors. */
   public TFloat32 predict(TFloat32 batch) {
-    checkInputShape(batch.shape().asArray());
-    try (Result r = session().runner().feed(model.images(), batch).fetch(model.logits()).run()) {
-      // Result.close() closes its tensors; hand out a copy the caller owns.
-      TFloat32 logits = (TFloat32) r.get(0);
-      return TFloat32.tensorOf(logits.shape(), t -> logits.copyTo(t));
+    InputCheck.check(config, batch);
+    gate.enter();
+    try {
+      try (Result r = session().runner().feed(model.images(), batch).fetch(model.logits()).run()) {
+        // Result.close() closes its tensors; hand out a copy the caller owns.
+        TFloat32 logits = (TFloat32) r.get(0);
+        InputCheck.requireFiniteOutput(Network.LOGITS, HostTensor.of(logits));
+        return TFloat32.tensorOf(logits.shape(), t -> logits.copyTo(t));
+      }
+    } finally {
+      gate.leave();
     }
   }
 
   /** Runs the model and fetches the named outputs (see {@link #outputNames()}). */
   public Map<String, HostTensor> run(HostTensor batch, String... names) {
-    checkInputShape(batch.shape());
+    InputCheck.check(config, batch);
     if (names.length == 0) {
       throw new IllegalArgumentException("no output requested; available: " + outputNames());
     }
+    gate.enter();
+    try {
+      return runGated(batch, names);
+    } finally {
+      gate.leave();
+    }
+  }
+
+  private Map<String, HostTensor> runGated(HostTensor batch, String... names) {
     Session.Runner runner = session().runner();
     for (String n : names) {
       runner.fetch(model.output(n));
@@ -235,26 +285,14 @@ public final class VitModel implements AutoCloseable {
     return result;
   }
 
-  private void checkInputShape(long[] shape) {
-    checkInputShape(config, shape);
-  }
-
   /**
    * Checks that {@code shape} is an NHWC batch {@code [B >= 1, H, W, C]} for {@code config}.
    *
    * @throws IllegalArgumentException naming the expected and the actual shape
+   * @see InputCheck#checkShape(ModelConfig, long[])
    */
   public static void checkInputShape(ModelConfig config, long[] shape) {
-    long[] expected = {-1, config.imageHeight(), config.imageWidth(), config.channels()};
-    boolean ok = shape.length == 4 && shape[0] >= 1;
-    for (int i = 1; ok && i < 4; i++) {
-      ok = shape[i] == expected[i];
-    }
-    if (!ok) {
-      throw new IllegalArgumentException(
-          "input must be NHWC [batch>=1, " + config.imageHeight() + ", " + config.imageWidth() + ", "
-              + config.channels() + "], got " + Arrays.toString(shape));
-    }
+    InputCheck.checkShape(config, shape);
   }
 
   // ---- for the library's own tooling (export, training, benchmarks) ----
@@ -268,6 +306,11 @@ public final class VitModel implements AutoCloseable {
   public Session session() {
     initialize();
     return session;
+  }
+
+  /** Whether {@link #close} was called. */
+  public boolean isClosed() {
+    return gate.isClosed();
   }
 
   /** The parameter store. */
@@ -290,8 +333,26 @@ public final class VitModel implements AutoCloseable {
     return model;
   }
 
+  /**
+   * Closes the model: later calls fail at once with an {@code IllegalStateException}; waits for the
+   * calls in flight, at most {@link CallGate#DEFAULT_CLOSE_WAIT}; the native session and graph are freed
+   * when the last of them ends. Idempotent.
+   */
   @Override
   public void close() {
+    gate.close();
+  }
+
+  /**
+   * Like {@link #close()}, waiting at most {@code wait} for calls in flight.
+   *
+   * @return whether the native memory was freed before returning
+   */
+  public boolean close(java.time.Duration wait) {
+    return gate.close(wait);
+  }
+
+  private void release() {
     session.close();
     graph.close();
   }

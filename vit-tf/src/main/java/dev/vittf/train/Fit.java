@@ -3,6 +3,7 @@ package dev.vittf.train;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vittf.core.AtomicFiles;
 import dev.vittf.data.BatchLoader;
 import dev.vittf.data.ImageDataset;
 import dev.vittf.data.Normalization;
@@ -160,12 +161,6 @@ public final class Fit {
       s.append(String.format(Locale.ROOT, "%d,%d,%.6f,%.6f,%.6f,%.3f,%.3f,%.1f%n", e.epoch(), e.step(), e.trainLoss(),
           e.testAccuracy(), e.testLoss(), e.trainSeconds(), e.evalSeconds(), e.imagesPerSecond()));
     }
-    Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".tmp");
-    try {
-      Files.writeString(tmp, s, StandardCharsets.UTF_8);
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    AtomicFiles.writeString(file, s.toString());
   }
 }

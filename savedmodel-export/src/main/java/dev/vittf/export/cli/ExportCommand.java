@@ -2,6 +2,7 @@ package dev.vittf.export.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vittf.core.StrictJson;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vittf.export.ExportOptions;
 import dev.vittf.export.SavedModelExporter;
@@ -163,7 +164,7 @@ final class ExportCommand implements Callable<Integer> {
       }
       JsonNode tree;
       try {
-        tree = new ObjectMapper().readTree(config.toFile());
+        tree = StrictJson.mapper().readTree(config.toFile());
       } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
         throw new VitTfExport.UsageException(config + ": malformed JSON: " + e.getOriginalMessage());
       }

@@ -100,7 +100,6 @@ final class PredictCommand implements Callable<Integer> {
       SavedModelInfo info = model.info();
       Map<String, HostTensor> result;
       if (batch != null) {
-        checkShape(info, batch);
         result = model.predict(batch);
       } else if (info.signatures().containsKey(ServingSignatures.IMAGE_BYTES_KEY)) {
         result = model.predictEncoded(encoded);
@@ -159,18 +158,6 @@ final class PredictCommand implements Callable<Integer> {
     TensorShapeProto s = info.signatures().get(ServingSignatures.DEFAULT_KEY).getInputsMap()
         .get(ServingSignatures.IMAGES).getTensorShape();
     return s.getDimList().stream().map(TensorShapeProto.Dim::getSize).toList();
-  }
-
-  private static void checkShape(SavedModelInfo info, HostTensor batch) {
-    List<Long> want = inputShape(info);
-    long[] got = batch.shape();
-    boolean ok = got.length == 4;
-    for (int i = 1; ok && i < 4; i++) {
-      ok = got[i] == want.get(i);
-    }
-    if (!ok) {
-      throw new VitTfExport.UsageException("input has shape " + Arrays.toString(got) + ", the model takes " + want);
-    }
   }
 
   private static Preprocessing preprocessing(SavedModelInfo info, int channels) {

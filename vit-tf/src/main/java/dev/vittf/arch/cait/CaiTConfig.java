@@ -8,6 +8,7 @@ import dev.vittf.blocks.LayerScale;
 import dev.vittf.blocks.PatchEmbedding;
 import dev.vittf.blocks.TransformerBlock;
 import dev.vittf.core.ConfigCheck;
+import dev.vittf.core.ModelSize;
 import dev.vittf.models.FormulationBuilder;
 import dev.vittf.models.Network;
 import dev.vittf.models.PatchTransformerConfig;
@@ -86,7 +87,21 @@ public record CaiTConfig(
     }
     c.positiveFinite("layerScaleInit", layerScaleInit);
     c.rate("layerDropout", layerDropout);
+    if (c.ok()) {
+      sizeOf(base, clsDepth).check(c);
+    }
     c.throwIfInvalid();
+  }
+
+  private static ModelSize sizeOf(PatchTransformerFields base, int clsDepth) {
+    ModelSize size = base.size(null, 1, 0, 2);
+    base.addBlocks(size, "clsDepth", clsDepth, null, 1, 1, 2);
+    return size;
+  }
+
+  @Override
+  public ModelSize size() {
+    return sizeOf(base, clsDepth);
   }
 
   /** Attention of the patch stage: talking heads before and after the softmax. */

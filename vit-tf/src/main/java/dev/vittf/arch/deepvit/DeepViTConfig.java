@@ -6,6 +6,7 @@ import dev.vittf.blocks.HeadMix;
 import dev.vittf.blocks.PatchEmbedding;
 import dev.vittf.blocks.TransformerBlock;
 import dev.vittf.core.ConfigCheck;
+import dev.vittf.core.ModelSize;
 import dev.vittf.models.Network;
 import dev.vittf.models.NormPlacement;
 import dev.vittf.models.PatchModelBuilder;
@@ -38,9 +39,17 @@ public record DeepViTConfig(PatchTransformerFields base, Pool pool) implements P
     ConfigCheck c = new ConfigCheck("DeepViTConfig");
     if (c.notNull("base", base)) {
       base.check(c);
+      if (c.ok()) {
+        base.size(null, 1, 1, 1).check(c); // same as size()
+      }
     }
     c.notNull("pool", pool);
     c.throwIfInvalid();
+  }
+
+  @Override
+  public ModelSize size() {
+    return base.size(null, 1, 1, 1);
   }
 
   /** The attention of every block: ViT's fused, bias-free qkv with the re-attention hook after the softmax. */

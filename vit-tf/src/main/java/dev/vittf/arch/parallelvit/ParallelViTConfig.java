@@ -5,6 +5,7 @@ import dev.vittf.arch.vit.ViTFamilyConfig;
 import dev.vittf.arch.vit.ViTOptions;
 import dev.vittf.blocks.PatchEmbedding;
 import dev.vittf.core.ConfigCheck;
+import dev.vittf.core.ModelSize;
 import dev.vittf.models.Network;
 import dev.vittf.models.NormPlacement;
 import dev.vittf.models.PatchTransformerFields;
@@ -40,8 +41,20 @@ public record ParallelViTConfig(PatchTransformerFields base, ViTOptions options,
     if (c.notNull("base", base) & c.notNull("options", options)) {
       base.check(c, "numParallelBranches", numParallelBranches);
       options.check(c, base);
+      if (c.ok()) {
+        sizeOf(base, numParallelBranches).check(c);
+      }
     }
     c.throwIfInvalid();
+  }
+
+  private static ModelSize sizeOf(PatchTransformerFields base, int branches) {
+    return base.size("numParallelBranches", branches, 1, 0);
+  }
+
+  @Override
+  public ModelSize size() {
+    return sizeOf(base, numParallelBranches);
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.vittf.arch.scalablevit;
 
 import dev.vittf.blocks.Conv2d;
 import dev.vittf.core.ConfigCheck;
+import dev.vittf.core.ModelSize;
 import dev.vittf.models.ImageModelBuilder;
 import dev.vittf.models.ModelConfig;
 import dev.vittf.models.Network;
@@ -113,8 +114,63 @@ public record ScalableViTConfig(
             Math.max(width, 1));
         c.productFitsInt("ffExpansionFactor", ffExpansionFactor, ffExpansionFactor, width, width);
       }
+      if (c.ok()) {
+        size(imageHeight, imageWidth, channels, numClasses, dim, ffExpansionFactor, maps, depth, heads, ssaDimKey, ssaDimValue, reductionFactor, iwsaDimKey, iwsaDimValue, windowSize).check(c);
+      }
     }
     c.throwIfInvalid();
+  }
+
+  /** Graph ops of one ScalableViT block, an upper bound (a test keeps it true). */
+  static final int OPS_PER_BLOCK = 250;
+
+  /** The size of the model (see {@link ModelSize}), from fields already checked; all arithmetic in double. */
+  private static ModelSize size(int imageHeight, int imageWidth, int channels, int numClasses, int dim,
+      int ffExpansionFactor, int[][] maps, List<Integer> depth, List<Integer> heads, List<Integer> ssaDimKey,
+      List<Integer> ssaDimValue, List<Integer> reductionFactor, List<Integer> iwsaDimKey, List<Integer> iwsaDimValue,
+      List<Integer> windowSize) {
+    ModelSize s = new ModelSize();
+    ModelSize.Factor h = ModelSize.f("imageHeight", imageHeight);
+    ModelSize.Factor w = ModelSize.f("imageWidth", imageWidth);
+    s.parameters("stem kernel", 1, 49.0 * channels * dim, ModelSize.f("channels", channels), ModelSize.f("dim", dim));
+    s.activation("stem output", (double) maps[0][0] * maps[0][1] * dim, h, w, ModelSize.f("dim", dim));
+    for (int st = 0; st < maps.length; st++) {
+      String i = "[" + st + "]";
+      double width = (double) dim * (1L << st);
+      double pixels = (double) maps[st][0] * maps[st][1];
+      double hd = heads.get(st);
+      double r = reductionFactor.get(st);
+      double inner = hd * Math.max(Math.max(ssaDimKey.get(st), ssaDimValue.get(st)), Math.max(iwsaDimKey.get(st), iwsaDimValue.get(st)));
+      Integer win = windowSize.get(st);
+      double window = win == null ? pixels : (double) win * win;
+      ModelSize.Factor n = ModelSize.f("depth" + i, depth.get(st));
+      ModelSize.Factor fh = ModelSize.f("heads" + i, hd);
+      ModelSize.Factor fd = ModelSize.f("dim", dim);
+      double blocks = depth.get(st);
+      // SSA q and proj, IWSA q, k, v and proj; SSA's k and v are r x r convolutions; IWSA's local
+      // interaction is a 3x3 convolution over its values.
+      s.parameters("stage-" + st + " attention kernels", blocks * 6, inner * width, n, fh, fd);
+      s.parameters("stage-" + st + " reduction kernels", blocks * 2, r * r * width * inner, n,
+          ModelSize.f("reductionFactor" + i, r), fh, fd);
+      s.parameters("stage-" + st + " local interaction kernels", blocks, 9 * inner * inner, n, fh);
+      s.parameters("stage-" + st + " feed-forward kernels", blocks * 4, width * width * ffExpansionFactor, n,
+          ModelSize.f("ffExpansionFactor", ffExpansionFactor), fd);
+      s.parameters("stage-" + st + " biases and norms", blocks, 40 * width + 4 * inner, n, fd);
+      s.parameters("stage-" + st + " downsampling kernel", 1, 9 * width * 2 * width, fd);
+      s.activation("stage-" + st + " feed-forward hidden layer", pixels * width * ffExpansionFactor, h, w, fd,
+          ModelSize.f("ffExpansionFactor", ffExpansionFactor));
+      s.activation("stage-" + st + " SSA attention map", hd * pixels * Math.ceil(pixels / (r * r)), h, w, fh);
+      s.activation("stage-" + st + " IWSA attention map", hd * pixels * window, h, w, fh,
+          ModelSize.f("windowSize" + i, win == null ? 0 : win));
+      s.activation("stage-" + st + " queries, keys and values", pixels * 3 * inner, h, w, fh);
+      s.ops("stage-" + st + " blocks", blocks * OPS_PER_BLOCK, n);
+    }
+    double last = (double) dim * (1L << (maps.length - 1));
+    s.parameters("classifier head", 1, last * numClasses + numClasses, ModelSize.f("numClasses", numClasses),
+        ModelSize.f("dim", dim));
+    s.activation("logits", numClasses, ModelSize.f("numClasses", numClasses));
+    s.ops("stem, downsampling and head", 100.0 + 30 * maps.length);
+    return s;
   }
 
   /** Checks a per-stage list: 1 entry (expanded) or one per stage; entries > 0 (or null if allowed). */
@@ -154,6 +210,12 @@ public record ScalableViTConfig(
       w = down.outputSize(w);
     }
     return out;
+  }
+
+  @Override
+  public ModelSize size() {
+    return size(imageHeight, imageWidth, channels, numClasses, dim, ffExpansionFactor, stageMaps(), depth, heads,
+        ssaDimKey, ssaDimValue, reductionFactor, iwsaDimKey, iwsaDimValue, windowSize);
   }
 
   /** Number of stages. */

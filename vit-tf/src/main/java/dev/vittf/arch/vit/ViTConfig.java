@@ -2,6 +2,7 @@ package dev.vittf.arch.vit;
 
 import dev.vittf.blocks.PatchEmbedding;
 import dev.vittf.core.ConfigCheck;
+import dev.vittf.core.ModelSize;
 import dev.vittf.models.Network;
 import dev.vittf.models.NormPlacement;
 import dev.vittf.models.PatchTransformerFields;
@@ -28,8 +29,20 @@ public record ViTConfig(PatchTransformerFields base, ViTOptions options, boolean
         c.require(classToken, "classToken", false, "pool=CLS needs a class token");
       }
       options.check(c, base);
+      if (c.ok()) {
+        sizeOf(base, classToken).check(c);
+      }
     }
     c.throwIfInvalid();
+  }
+
+  private static ModelSize sizeOf(PatchTransformerFields base, boolean classToken) {
+    return base.size(null, 1, classToken ? 1 : 0, 0);
+  }
+
+  @Override
+  public ModelSize size() {
+    return sizeOf(base, classToken);
   }
 
   @Override
