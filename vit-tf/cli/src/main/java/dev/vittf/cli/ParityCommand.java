@@ -1,6 +1,7 @@
 package dev.vittf.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vittf.cli.support.PathCheck;
 import dev.vittf.core.HostTensor;
 import dev.vittf.io.Checkpoints;
 import dev.vittf.io.ReferenceModels;
@@ -39,7 +40,7 @@ final class ParityCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String ROW = "%-30s %-18s %12s %12s  %s%n";
 
-  @Option(names = "--fixtures", description = "fixture directory (default: the project's vit-tf/fixtures, found from "
+  @Option(names = "--fixtures", converter = PathCheck.InputDir.class, description = "fixture directory (default: the project's vit-tf/fixtures, found from "
       + "the working directory or the jar's location)")
   Path dir;
 
