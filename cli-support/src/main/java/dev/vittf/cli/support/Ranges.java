@@ -105,10 +105,10 @@ public final class Ranges {
       try {
         v = Double.parseDouble(value.strip());
       } catch (NumberFormatException e) {
-        throw new TypeConversionException("must be a number" + (bounds.isEmpty() ? "" : " " + bounds));
+        throw new TypeConversionException(bounds.isEmpty() ? rule() : "must be a number " + bounds);
       }
       if (!Double.isFinite(v)) {
-        throw new TypeConversionException("must be finite" + (bounds.isEmpty() ? "" : " and " + bounds));
+        throw new TypeConversionException(bounds.isEmpty() ? rule() : "must be finite and " + bounds);
       }
       boolean low = minOpen ? v <= min : v < min;
       boolean high = maxOpen ? v >= max : v > max;

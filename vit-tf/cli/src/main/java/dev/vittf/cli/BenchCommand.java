@@ -88,7 +88,8 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--inter-op-threads", defaultValue = "0", converter = Ranges.NonNegativeInt.class, description = "0 = TensorFlow default")
   int interOp;
 
-  @Option(names = "--peak", negatable = true, defaultValue = "true", description = "measure the matmul peak (default: ${DEFAULT-VALUE})")
+  // fallbackValue: without it picocli sets a default-true negatable option to false on "--peak" and true on "--no-peak".
+  @Option(names = "--peak", negatable = true, defaultValue = "true", fallbackValue = "true", description = "measure the matmul peak (default: ${DEFAULT-VALUE})")
   boolean peak;
 
   @Option(names = "--peak-size", split = ",", defaultValue = "1024,2048", converter = Ranges.PositiveInt.class,
