@@ -37,6 +37,24 @@ public final class Declarations {
     public String toString() {
       return String.join(" ", args);
     }
+
+    /**
+     * What is wrong with a run of these arguments, or null when it is the expected usage error: exit code {@link
+     * ExitCodes#USAGE}, exactly one stderr line matching {@link #expected}, nothing on stdout (no work started).
+     */
+    public String mismatch(int code, String out, String err) {
+      List<String> lines = err.lines().toList();
+      if (code != ExitCodes.USAGE) {
+        return "exit code " + code + ", expected " + ExitCodes.USAGE + "; stderr: " + err;
+      }
+      if (lines.size() != 1) {
+        return "expected one stderr line, got: " + err;
+      }
+      if (exact ? !lines.get(0).equals(expected) : !lines.get(0).startsWith(expected)) {
+        return "stderr line\n  " + lines.get(0) + "\nexpected " + (exact ? "" : "to start with ") + "\n  " + expected;
+      }
+      return out.isEmpty() ? null : "expected nothing on stdout, got: " + out;
+    }
   }
 
   /** Every option or positional parameter of a checked type without a range or role, as {@code cmd --option (type)}. */

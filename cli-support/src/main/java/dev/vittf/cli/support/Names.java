@@ -2,7 +2,9 @@ package dev.vittf.cli.support;
 
 import dev.vittf.models.ConfigJson;
 import dev.vittf.models.Presets;
+import java.util.Collection;
 import java.util.List;
+import java.util.function.Supplier;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -10,14 +12,21 @@ import picocli.CommandLine.TypeConversionException;
 public final class Names {
   private Names() {}
 
-  /** A registered preset name ({@code --preset=vit-huge: unknown preset; known: ...}). */
-  public static final class PresetName implements ITypeConverter<String>, Ranges.Range {
-    /** Picocli instantiates converters. */
-    public PresetName() {}
+  /** A name that must be one of a registry's. */
+  abstract static class Known implements ITypeConverter<String>, Ranges.Range {
+    private final String what;
+    private final Supplier<Collection<String>> known;
+    private final String example;
+
+    Known(String what, Supplier<Collection<String>> known, String example) {
+      this.what = what;
+      this.known = known;
+      this.example = example;
+    }
 
     @Override
     public String convert(String value) {
-      if (!Presets.all().containsKey(value)) {
+      if (!known.get().contains(value)) {
         throw new TypeConversionException(rule());
       }
       return value;
@@ -25,36 +34,28 @@ public final class Names {
 
     @Override
     public String rule() {
-      return "unknown preset; known: " + String.join(", ", Presets.all().keySet());
+      return "unknown " + what + "; known: " + String.join(", ", known.get());
     }
 
     @Override
     public List<String> outside() {
-      return List.of("vit-huge");
+      return List.of(example);
+    }
+  }
+
+  /** A registered preset name ({@code --preset=vit-huge: unknown preset; known: ...}). */
+  public static final class PresetName extends Known {
+    /** Picocli instantiates converters. */
+    public PresetName() {
+      super("preset", () -> Presets.all().keySet(), "vit-huge");
     }
   }
 
   /** A registered architecture id ({@code --architecture=resnet: unknown architecture; known: ...}). */
-  public static final class ArchitectureName implements ITypeConverter<String>, Ranges.Range {
+  public static final class ArchitectureName extends Known {
     /** Picocli instantiates converters. */
-    public ArchitectureName() {}
-
-    @Override
-    public String convert(String value) {
-      if (!ConfigJson.architectures().contains(value)) {
-        throw new TypeConversionException(rule());
-      }
-      return value;
-    }
-
-    @Override
-    public String rule() {
-      return "unknown architecture; known: " + String.join(", ", ConfigJson.architectures());
-    }
-
-    @Override
-    public List<String> outside() {
-      return List.of("resnet");
+    public ArchitectureName() {
+      super("architecture", ConfigJson::architectures, "resnet");
     }
   }
 }
