@@ -1,9 +1,11 @@
 package dev.vittf.cli.support;
 
+import dev.vittf.io.CheckpointSource;
 import dev.vittf.models.ConfigJson;
 import dev.vittf.models.Presets;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Supplier;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
@@ -48,6 +50,35 @@ public final class Names {
     /** Picocli instantiates converters. */
     public PresetName() {
       super("preset", () -> Presets.all().keySet(), "vit-huge");
+    }
+  }
+
+  /**
+   * A checkpoint naming, in any case, {@code -} or {@code _}: native, vit_pytorch, timm, ... ({@code
+   * --source=keras: unknown checkpoint source; known: native, vit_pytorch, timm}).
+   */
+  public static final class SourceName implements ITypeConverter<CheckpointSource>, Ranges.Range {
+    /** Picocli instantiates converters. */
+    public SourceName() {}
+
+    @Override
+    public CheckpointSource convert(String value) {
+      try {
+        return CheckpointSource.valueOf(value.toUpperCase(Locale.ROOT).replace('-', '_'));
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(rule());
+      }
+    }
+
+    @Override
+    public String rule() {
+      return "unknown checkpoint source; known: " + String.join(", ",
+          java.util.Arrays.stream(CheckpointSource.values()).map(s -> s.name().toLowerCase(Locale.ROOT)).toList());
+    }
+
+    @Override
+    public List<String> outside() {
+      return List.of("keras");
     }
   }
 

@@ -24,12 +24,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.TypeConversionException;
 
 /** {@code vittf-export export}: writes a SavedModel version directory. */
 @Command(
@@ -62,7 +60,7 @@ final class ExportCommand implements Callable<Integer> {
   @Option(names = "--checkpoint", paramLabel = "FILE", converter = PathCheck.InputFile.class, description = "safetensors weights (default: fresh initialisation)")
   Path checkpoint;
 
-  @Option(names = "--source", paramLabel = "SOURCE", defaultValue = "native", converter = SourceName.class,
+  @Option(names = "--source", paramLabel = "SOURCE", defaultValue = "native", converter = Names.SourceName.class,
       description = "checkpoint naming: native (vit-tf names), vit_pytorch or timm (default: ${DEFAULT-VALUE})")
   CheckpointSource source;
 
@@ -106,18 +104,6 @@ final class ExportCommand implements Callable<Integer> {
 
     Architectures() {
       super(ConfigJson.architectures());
-    }
-  }
-
-  /** A checkpoint naming: native, vit_pytorch (vit-pytorch) or timm, in any case. */
-  static final class SourceName implements ITypeConverter<CheckpointSource> {
-    @Override
-    public CheckpointSource convert(String s) {
-      try {
-        return CheckpointSource.valueOf(s.toUpperCase(Locale.ROOT).replace('-', '_'));
-      } catch (IllegalArgumentException e) {
-        throw new TypeConversionException("unknown checkpoint source; known: native, vit_pytorch, timm");
-      }
     }
   }
 

@@ -103,7 +103,7 @@ public final class BenchCommand implements Callable<Integer> {
       description = "first time building the preset from this safetensors checkpoint, from JVM start to ready to predict")
   Path checkpoint;
 
-  @Option(names = "--source", defaultValue = "NATIVE",
+  @Option(names = "--source", defaultValue = "NATIVE", converter = Names.SourceName.class,
       description = "naming of --checkpoint: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
   CheckpointSource source;
 
