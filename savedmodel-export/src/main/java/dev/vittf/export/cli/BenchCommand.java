@@ -1,5 +1,7 @@
 package dev.vittf.export.cli;
 
+import dev.vittf.cli.support.Names;
+import dev.vittf.cli.support.Ranges;
 import dev.vittf.core.HostTensor;
 import dev.vittf.export.ExportOptions;
 import dev.vittf.export.SavedModelExporter;
@@ -44,22 +46,22 @@ import picocli.CommandLine.Spec;
 final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = {"-p", "--preset"}, paramLabel = "NAME", description = "presets to measure (default: vit-tiny, vit-s16)")
+  @Option(names = {"-p", "--preset"}, paramLabel = "NAME", converter = Names.PresetName.class, description = "presets to measure (default: vit-tiny, vit-s16)")
   List<String> presets = new ArrayList<>();
 
-  @Option(names = {"-b", "--batch"}, defaultValue = "8", paramLabel = "N", description = "batch size (default: ${DEFAULT-VALUE})")
+  @Option(names = {"-b", "--batch"}, defaultValue = "8", paramLabel = "N", converter = Ranges.PositiveInt.class, description = "batch size (default: ${DEFAULT-VALUE})")
   int batch;
 
-  @Option(names = {"-n", "--iterations"}, defaultValue = "20", paramLabel = "N", description = "timed runs (default: ${DEFAULT-VALUE})")
+  @Option(names = {"-n", "--iterations"}, defaultValue = "20", paramLabel = "N", converter = Ranges.PositiveInt.class, description = "timed runs (default: ${DEFAULT-VALUE})")
   int iterations;
 
-  @Option(names = {"-w", "--warmup"}, defaultValue = "3", paramLabel = "N", description = "untimed runs first (default: ${DEFAULT-VALUE})")
+  @Option(names = {"-w", "--warmup"}, defaultValue = "3", paramLabel = "N", converter = Ranges.NonNegativeInt.class, description = "untimed runs first (default: ${DEFAULT-VALUE})")
   int warmup;
 
-  @Option(names = "--intra-op-threads", defaultValue = "0", paramLabel = "N", description = "TensorFlow intra-op threads (0 = default)")
+  @Option(names = "--intra-op-threads", defaultValue = "0", paramLabel = "N", converter = Ranges.NonNegativeInt.class, description = "TensorFlow intra-op threads (0 = default)")
   int intra;
 
-  @Option(names = "--inter-op-threads", defaultValue = "0", paramLabel = "N", description = "TensorFlow inter-op threads (0 = default)")
+  @Option(names = "--inter-op-threads", defaultValue = "0", paramLabel = "N", converter = Ranges.NonNegativeInt.class, description = "TensorFlow inter-op threads (0 = default)")
   int inter;
 
   @Option(names = {"-v", "--verbose"}, description = "TensorFlow logging and stack traces")
@@ -67,16 +69,7 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    if (batch < 1 || iterations < 1 || warmup < 0) {
-      throw new VitTfExport.UsageException("--batch and --iterations must be >= 1 and --warmup >= 0");
-    }
     List<String> names = presets.isEmpty() ? List.of("vit-tiny", "vit-s16") : presets;
-    for (String n : names) {
-      if (!Presets.all().containsKey(n)) {
-        throw new VitTfExport.UsageException(
-            "unknown preset '" + n + "'; known: " + String.join(", ", Presets.all().keySet()));
-      }
-    }
     PrintWriter out = spec.commandLine().getOut();
     if (!ServingModel.cpuJitFlagSet()) {
       out.println("note: TF_XLA_FLAGS lacks --tf_xla_cpu_global_jit, so the xla-jit rows run plain on CPU");

@@ -4,6 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vittf.core.StrictJson;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vittf.cli.support.Conflicts;
+import dev.vittf.cli.support.Names;
+import dev.vittf.cli.support.PathCheck;
+import dev.vittf.cli.support.Ranges;
+import dev.vittf.cli.support.UsageException;
 import dev.vittf.export.ExportOptions;
 import dev.vittf.export.SavedModelExporter;
 import dev.vittf.export.Weights;
@@ -15,8 +20,6 @@ import dev.vittf.models.Preprocessing;
 import dev.vittf.models.Presets;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,35 +44,35 @@ import picocli.CommandLine.Spec;
 final class ExportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = {"-p", "--preset"}, paramLabel = "NAME", description = "a named preset, e.g. vit-tiny, vit-b16")
+  @Option(names = {"-p", "--preset"}, paramLabel = "NAME", converter = Names.PresetName.class, description = "a named preset, e.g. vit-tiny, vit-b16")
   String preset;
 
-  @Option(names = {"-a", "--architecture"}, paramLabel = "ARCH",
+  @Option(names = {"-a", "--architecture"}, paramLabel = "ARCH", converter = Names.ArchitectureName.class,
       description = "architecture of the --config document (if it has no \"architecture\" field): ${COMPLETION-CANDIDATES}",
       completionCandidates = Architectures.class)
   String architecture;
 
-  @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "config JSON (all fields, or {\"preset\": ..., overrides})")
+  @Option(names = {"-c", "--config"}, paramLabel = "FILE", converter = PathCheck.InputFile.class, description = "config JSON (all fields, or {\"preset\": ..., overrides})")
   Path config;
 
   @Option(names = "--set", paramLabel = "FIELD=VALUE", description = "override a config field (repeatable), e.g. --set numClasses=100")
   List<String> overrides = new ArrayList<>();
 
-  @Option(names = "--checkpoint", paramLabel = "FILE", description = "safetensors weights (default: fresh initialisation)")
+  @Option(names = "--checkpoint", paramLabel = "FILE", converter = PathCheck.InputFile.class, description = "safetensors weights (default: fresh initialisation)")
   Path checkpoint;
 
-  @Option(names = "--source", paramLabel = "SOURCE", defaultValue = "native",
+  @Option(names = "--source", paramLabel = "SOURCE", defaultValue = "native", converter = Names.SourceName.class,
       description = "checkpoint naming: native (vit-tf names), vit_pytorch or timm (default: ${DEFAULT-VALUE})")
-  String source;
+  CheckpointSource source;
 
-  @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "initialisation seed without --checkpoint (default: ${DEFAULT-VALUE})")
+  @Option(names = "--seed", paramLabel = "N", defaultValue = "0", converter = Ranges.AnyLong.class, description = "initialisation seed without --checkpoint (default: ${DEFAULT-VALUE})")
   long seed;
 
-  @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR",
+  @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR", converter = PathCheck.OutputDir.class,
       description = "model base directory (TensorFlow Serving's --model_base_path)")
   Path output;
 
-  @Option(names = "--version", paramLabel = "N", description = "version directory (default: the next free version)")
+  @Option(names = "--version", paramLabel = "N", converter = Ranges.NonNegativeLong.class, description = "version directory (default: the next free version)")
   Long version;
 
   @Option(names = "--overwrite", description = "replace an existing version (atomically)")
@@ -81,10 +84,10 @@ final class ExportCommand implements Callable<Integer> {
   @Option(names = "--image-bytes", description = "add the 'serving_image_bytes' signature taking encoded JPEG/PNG images")
   boolean imageBytes;
 
-  @Option(names = "--mean", split = ",", paramLabel = "M", description = "per-channel mean for --image-bytes (default: the config's)")
+  @Option(names = "--mean", split = ",", paramLabel = "M", converter = Ranges.FiniteDouble.class, description = "per-channel mean for --image-bytes (default: the config's)")
   List<Double> mean;
 
-  @Option(names = "--std", split = ",", paramLabel = "S", description = "per-channel std for --image-bytes (default: the config's)")
+  @Option(names = "--std", split = ",", paramLabel = "S", converter = Ranges.PositiveDouble.class, description = "per-channel std for --image-bytes (default: the config's)")
   List<Double> std;
 
   @Option(names = {"-q", "--quiet"}, description = "no progress output")
@@ -107,11 +110,13 @@ final class ExportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    Conflicts.requires(spec, "--source", "--checkpoint", "it names the checkpoint's tensor naming");
+    Conflicts.ignoredWhen(spec, "--seed", checkpoint != null, "with --checkpoint (the weights come from the checkpoint)");
+    Conflicts.requires(spec, "--overwrite", "--version", "without --version the export takes the next free version");
+    Conflicts.requires(spec, "--mean", "--image-bytes", "only the image-bytes signature normalises images");
+    Conflicts.requires(spec, "--std", "--image-bytes", "only the image-bytes signature normalises images");
     ModelConfig model = resolveConfig();
-    Weights weights = checkpoint == null ? Weights.seed(seed) : Weights.checkpoint(checkpoint, parseSource(source));
-    if (checkpoint != null && !Files.isRegularFile(checkpoint)) {
-      throw new NoSuchFileException(checkpoint.toString(), null, "checkpoint not found");
-    }
+    Weights weights = checkpoint == null ? Weights.seed(seed) : Weights.checkpoint(checkpoint, source);
     ExportOptions options = new ExportOptions(version, overwrite, xla, imageBytes, preprocessing(model));
     PrintWriter out = spec.commandLine().getOut();
     String name = preset != null ? preset : model.architecture();
@@ -132,47 +137,33 @@ final class ExportCommand implements Callable<Integer> {
     return 0;
   }
 
-  static CheckpointSource parseSource(String s) {
-    try {
-      return CheckpointSource.valueOf(s.toUpperCase(Locale.ROOT).replace('-', '_'));
-    } catch (IllegalArgumentException e) {
-      throw new VitTfExport.UsageException("unknown checkpoint source '" + s + "'; known: native, vit_pytorch, timm");
-    }
-  }
-
   private ModelConfig resolveConfig() throws IOException {
-    if (architecture != null) {
-      ConfigJson.configType(architecture); // fails with the known architectures
-    }
     if (preset != null && config != null) {
-      throw new VitTfExport.UsageException("give either --preset or --config, not both");
+      throw new UsageException("give either --preset or --config, not both");
     }
     ModelConfig base;
     if (preset != null) {
-      try {
-        base = Presets.get(preset);
-      } catch (IllegalArgumentException e) {
-        throw new VitTfExport.UsageException(e.getMessage());
-      }
+      base = Presets.get(preset);
       if (architecture != null && !architecture.equals(base.architecture())) {
-        throw new VitTfExport.UsageException(
+        throw new UsageException(
             "preset '" + preset + "' is a '" + base.architecture() + "' model, not '" + architecture + "'");
       }
     } else if (config != null) {
-      if (!Files.isRegularFile(config)) {
-        throw new NoSuchFileException(config.toString(), null, "config file not found");
-      }
       JsonNode tree;
       try {
         tree = StrictJson.mapper().readTree(config.toFile());
       } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-        throw new VitTfExport.UsageException(config + ": malformed JSON: " + e.getOriginalMessage());
+        throw new UsageException(config + ": malformed JSON: " + e.getOriginalMessage());
       }
       if (tree instanceof ObjectNode o && architecture != null) {
         JsonNode given = o.get(ConfigJson.ARCHITECTURE);
-        if (given != null && !given.asText().equals(architecture)) {
-          throw new VitTfExport.UsageException(
-              config + " describes architecture '" + given.asText() + "', not '" + architecture + "'");
+        String named = o.path(ConfigJson.PRESET).asText("");
+        // The document's own architecture: its field, else its preset's (an unknown preset is reported below).
+        String described = given != null ? given.asText()
+            : Presets.all().containsKey(named) ? Presets.get(named).architecture() : null;
+        if (described != null && !described.equals(architecture)) {
+          throw new UsageException(config + " describes architecture '" + described + "'"
+              + (given == null ? " (preset '" + named + "')" : "") + ", not --architecture=" + architecture);
         }
         if (given == null && !o.has(ConfigJson.PRESET)) {
           o.put(ConfigJson.ARCHITECTURE, architecture);
@@ -185,10 +176,10 @@ final class ExportCommand implements Callable<Integer> {
       }
     } else if (architecture != null) {
       String tiny = architecture.replace('_', '-') + "-tiny";
-      throw new VitTfExport.UsageException("--architecture " + architecture + " needs --config FILE with the model's fields"
+      throw new UsageException("--architecture " + architecture + " needs --config FILE with the model's fields"
           + (Presets.all().containsKey(tiny) ? " (or use a preset, e.g. --preset " + tiny + ")" : ""));
     } else {
-      throw new VitTfExport.UsageException("choose a model with --preset NAME or --config FILE");
+      throw new UsageException("choose a model with --preset NAME or --config FILE");
     }
     if (overrides.isEmpty()) {
       return base;
@@ -198,7 +189,7 @@ final class ExportCommand implements Callable<Integer> {
     for (String kv : overrides) {
       int eq = kv.indexOf('=');
       if (eq <= 0) {
-        throw new VitTfExport.UsageException("--set expects FIELD=VALUE, got '" + kv + "'");
+        throw new UsageException("--set expects FIELD=VALUE, got '" + kv + "'");
       }
       String value = kv.substring(eq + 1);
       JsonNode node;

@@ -1,5 +1,6 @@
 package dev.vittf.export.cli;
 
+import dev.vittf.cli.support.PathCheck;
 import dev.vittf.export.SavedModelInfo;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Spec;
 final class InspectCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "DIR", description = "SavedModel version directory or model base directory")
+  @Parameters(index = "0", paramLabel = "DIR", converter = PathCheck.InputDir.class, description = "SavedModel version directory or model base directory")
   Path dir;
 
   @Option(names = {"-v", "--verbose"}, description = "stack traces on errors")

@@ -1,6 +1,10 @@
 package dev.vittf.export.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vittf.cli.support.Conflicts;
+import dev.vittf.cli.support.PathCheck;
+import dev.vittf.cli.support.Ranges;
+import dev.vittf.cli.support.UsageException;
 import dev.vittf.core.HostTensor;
 import dev.vittf.export.ImageDecoding;
 import dev.vittf.export.SavedModelInfo;
@@ -11,7 +15,6 @@ import dev.vittf.models.Preprocessing;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,7 +44,7 @@ import picocli.CommandLine.Spec;
 final class PredictCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "DIR", description = "SavedModel version directory or model base directory (latest version)")
+  @Parameters(index = "0", paramLabel = "DIR", converter = PathCheck.InputDir.class, description = "SavedModel version directory or model base directory (latest version)")
   Path dir;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
@@ -49,20 +52,20 @@ final class PredictCommand implements Callable<Integer> {
 
   /** Exactly one kind of input. */
   static final class Inputs {
-    @Option(names = {"-i", "--image"}, paramLabel = "FILE", required = true, description = "image file (repeatable)")
+    @Option(names = {"-i", "--image"}, paramLabel = "FILE", required = true, converter = PathCheck.InputFile.class, description = "image file (repeatable)")
     List<Path> images;
 
-    @Option(names = "--input", paramLabel = "FILE", required = true, description = "safetensors file with an NHWC float batch")
+    @Option(names = "--input", paramLabel = "FILE", required = true, converter = PathCheck.InputFile.class, description = "safetensors file with an NHWC float batch")
     Path tensors;
   }
 
   @Option(names = "--tensor", paramLabel = "NAME", description = "tensor to read from --input (default: 'images', 'input' or the only one)")
   String tensor;
 
-  @Option(names = {"-k", "--top"}, defaultValue = "5", paramLabel = "K", description = "classes to print per image (default: ${DEFAULT-VALUE})")
+  @Option(names = {"-k", "--top"}, defaultValue = "5", paramLabel = "K", converter = Ranges.PositiveInt.class, description = "classes to print per image (default: ${DEFAULT-VALUE})")
   int top;
 
-  @Option(names = "--labels", paramLabel = "FILE", description = "class names, one per line")
+  @Option(names = "--labels", paramLabel = "FILE", converter = PathCheck.InputFile.class, description = "class names, one per line")
   Path labels;
 
   @Option(names = "--xla-jit", description = "run with XLA JIT (the launcher sets TF_XLA_FLAGS=--tf_xla_cpu_global_jit)")
@@ -73,9 +76,7 @@ final class PredictCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    if (top < 1) {
-      throw new VitTfExport.UsageException("--top must be >= 1, got " + top);
-    }
+    Conflicts.requires(spec, "--tensor", "--input", "it names a tensor of the --input file");
     Path version = SavedModelInfo.resolveVersion(dir);
     List<String> names = labels == null ? List.of() : Files.readAllLines(labels);
     List<String> sources = new ArrayList<>();
@@ -83,14 +84,15 @@ final class PredictCommand implements Callable<Integer> {
     HostTensor batch = null;
     if (inputs.images != null) {
       for (Path p : inputs.images) {
-        if (!Files.isRegularFile(p)) {
-          throw new NoSuchFileException(p.toString(), null, "image not found");
-        }
         encoded.add(Files.readAllBytes(p));
         sources.add(p.toString());
       }
     } else {
       batch = readBatch(inputs.tensors);
+      if (batch.rank() >= 1 && batch.dim(0) == 0) {
+        throw new UsageException(inputs.tensors + ": no image to predict: the batch has shape "
+            + Arrays.toString(batch.shape()) + " (expected [B, H, W, C] with B >= 1, or one image [H, W, C])");
+      }
       for (int i = 0; i < batch.dim(0); i++) {
         sources.add(inputs.tensors + "[" + i + "]");
       }
@@ -132,15 +134,12 @@ final class PredictCommand implements Callable<Integer> {
   }
 
   private HostTensor readBatch(Path file) throws IOException {
-    if (!Files.isRegularFile(file)) {
-      throw new NoSuchFileException(file.toString(), null, "input not found");
-    }
     Map<String, HostTensor> all = SafeTensors.read(file).tensors();
     HostTensor t;
     if (tensor != null) {
       t = all.get(tensor);
       if (t == null) {
-        throw new VitTfExport.UsageException(file + " has no tensor '" + tensor + "'; it has " + all.keySet());
+        throw new UsageException(file + " has no tensor '" + tensor + "'; it has " + all.keySet());
       }
     } else if (all.containsKey("images")) {
       t = all.get("images");
@@ -149,7 +148,7 @@ final class PredictCommand implements Callable<Integer> {
     } else if (all.size() == 1) {
       t = all.values().iterator().next();
     } else {
-      throw new VitTfExport.UsageException(file + " has several tensors " + all.keySet() + "; choose one with --tensor");
+      throw new UsageException(file + " has several tensors " + all.keySet() + "; choose one with --tensor");
     }
     return t.rank() == 3 ? t.reshape(1, t.dim(0), t.dim(1), t.dim(2)) : t;
   }

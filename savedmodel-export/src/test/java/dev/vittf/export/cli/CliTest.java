@@ -156,12 +156,14 @@ class CliTest {
   @Test
   void unknownArchitecture(@TempDir Path dir) {
     assertError(cli("export", "--architecture", "resnet", "-o", dir.resolve("m").toString()), 2,
-        "error: unknown architecture 'resnet'; known: " + String.join(", ", ConfigJson.architectures()));
+        "error: --architecture=resnet: unknown architecture; known: " + String.join(", ", ConfigJson.architectures())
+            + " (see 'vittf-export export --help')");
     Path cfg = dir.resolve("c.json");
     assertErrorStartsWith(cli("export", "--architecture", "vit", "-o", dir.resolve("m").toString()), 2,
         "error: --architecture vit needs --config FILE with the model's fields (or use a preset, e.g. --preset vit-tiny)");
     assertError(cli("export", "--preset", "vit-huge", "-o", dir.resolve("m").toString()), 2,
-        "error: unknown preset 'vit-huge'; known: " + String.join(", ", dev.vittf.models.Presets.all().keySet()));
+        "error: --preset=vit-huge: unknown preset; known: " + String.join(", ", dev.vittf.models.Presets.all().keySet())
+            + " (see 'vittf-export export --help')");
     assertTrue(!Files.exists(cfg) && !Files.exists(dir.resolve("m")));
   }
 
@@ -196,19 +198,24 @@ class CliTest {
     assertErrorStartsWith(cli("export", "--preset", "vit-tiny", "--checkpoint", fixture.toString(), "-o", dir.resolve("m").toString()), 3,
         "error: checkpoint does not match the model (native (vit-tf names)): missing ");
     assertError(cli("export", "--preset", "vit-tiny", "--checkpoint", dir.resolve("nope.safetensors").toString(), "-o",
-        dir.resolve("m").toString()), 1, "error: checkpoint not found: " + dir.resolve("nope.safetensors"));
+        dir.resolve("m").toString()), 2, "error: --checkpoint=" + dir.resolve("nope.safetensors")
+        + ": must be an existing readable file; it does not exist (see 'vittf-export export --help')");
     assertError(cli("export", "--preset", "vit-tiny", "--checkpoint", ckpt.toString(), "--source", "keras", "-o",
-        dir.resolve("m").toString()), 2, "error: unknown checkpoint source 'keras'; known: native, vit_pytorch, timm");
+        dir.resolve("m").toString()), 2,
+        "error: --source=keras: unknown checkpoint source; known: native, vit_pytorch, timm (see 'vittf-export export --help')");
     assertFalse(Files.exists(dir.resolve("m")));
   }
 
   @Test
   void unwritableOutput(@TempDir Path dir) throws Exception {
+    // Found while parsing, before any work: a usage error (5 is left for failures while writing).
     Path file = Files.writeString(dir.resolve("file"), "x");
-    assertError(cli("export", "--preset", "vit-tiny", "-q", "-o", file.toString()), 5,
-        "error: cannot write to output directory " + file + ": it exists and is not a directory");
-    assertErrorStartsWith(cli("export", "--preset", "vit-tiny", "-q", "-o", file.resolve("sub").toString()), 5,
-        "error: cannot write to output directory " + file.resolve("sub") + ": ");
+    assertError(cli("export", "--preset", "vit-tiny", "-q", "-o", file.toString()), 2,
+        "error: --output=" + file + ": must be a directory that can be created or written; it exists and is a file"
+            + " (see 'vittf-export export --help')");
+    assertError(cli("export", "--preset", "vit-tiny", "-q", "-o", file.resolve("sub").toString()), 2,
+        "error: --output=" + file.resolve("sub") + ": must be a directory that can be created or written; cannot create it: "
+            + file + " is a file, not a directory (see 'vittf-export export --help')");
   }
 
   @Test
@@ -260,8 +267,8 @@ class CliTest {
     // Surefire does not set TF_XLA_FLAGS, so JIT cannot compile on CPU here, and the table says so.
     assertTrue(r.out().startsWith("note: TF_XLA_FLAGS lacks --tf_xla_cpu_global_jit"), r.out());
     assertTrue(rows.get(2).matches("vit-tiny\\s+xla-jit\\s+.*plain kernels"), rows.get(2));
-    assertError(cli("bench", "-p", "vit-huge"), 2, "error: unknown preset 'vit-huge'; known: "
-        + String.join(", ", dev.vittf.models.Presets.all().keySet()));
+    assertError(cli("bench", "-p", "vit-huge"), 2, "error: --preset=vit-huge: unknown preset; known: "
+        + String.join(", ", dev.vittf.models.Presets.all().keySet()) + " (see 'vittf-export bench --help')");
   }
 
   @Test

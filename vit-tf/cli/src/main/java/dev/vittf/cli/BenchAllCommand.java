@@ -19,6 +19,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import dev.vittf.cli.support.Names;
+import dev.vittf.cli.support.PathCheck;
+import dev.vittf.cli.support.Ranges;
+import dev.vittf.cli.support.UsageException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -36,43 +40,48 @@ public final class BenchAllCommand implements Callable<Integer> {
   static final String BEGIN = "<!-- bench-all:begin -->";
   static final String END = "<!-- bench-all:end -->";
 
-  @Option(names = "--presets", split = ",",
+  @Option(names = "--presets", split = ",", converter = Names.PresetName.class,
       description = "presets (default: every registered '*-seed' preset, then vit-b16)")
   List<String> presets;
 
-  @Option(names = "--batch", split = ",", defaultValue = "1,8", description = "batch sizes (default: ${DEFAULT-VALUE})")
+  @Option(names = "--batch", split = ",", defaultValue = "1,8", converter = Ranges.PositiveInt.class, description = "batch sizes (default: ${DEFAULT-VALUE})")
   List<Integer> batches;
 
   @Option(names = "--xla", split = ",", defaultValue = "off,on", description = "XLA modes to run (default: ${DEFAULT-VALUE})")
   List<String> xlaModes;
 
-  @Option(names = "--iterations", defaultValue = "10", description = "timed runs per configuration (default: ${DEFAULT-VALUE})")
+  @Option(names = "--iterations", defaultValue = "10", converter = Ranges.PositiveInt.class, description = "timed runs per configuration (default: ${DEFAULT-VALUE})")
   int iterations;
 
-  @Option(names = "--warmup", defaultValue = "3", description = "untimed runs after the first (default: ${DEFAULT-VALUE})")
+  @Option(names = "--warmup", defaultValue = "3", converter = Ranges.NonNegativeInt.class, description = "untimed runs after the first (default: ${DEFAULT-VALUE})")
   int warmup;
 
-  @Option(names = "--intra-op-threads", defaultValue = "0", description = "0 = TensorFlow default")
+  @Option(names = "--intra-op-threads", defaultValue = "0", converter = Ranges.NonNegativeInt.class, description = "0 = TensorFlow default")
   int intraOp;
 
-  @Option(names = "--inter-op-threads", defaultValue = "0", description = "0 = TensorFlow default")
+  @Option(names = "--inter-op-threads", defaultValue = "0", converter = Ranges.NonNegativeInt.class, description = "0 = TensorFlow default")
   int interOp;
 
   @Option(names = "--child-heap", defaultValue = "4g", description = "-Xmx of each child JVM (default: ${DEFAULT-VALUE})")
   String childHeap;
 
-  @Option(names = "--output", description = "Markdown file to write (e.g. docs/benchmarks.md); printed only if absent")
+  @Option(names = "--output", converter = PathCheck.OutputFile.class, description = "Markdown file to write (e.g. docs/benchmarks.md); printed only if absent")
   Path output;
 
-  @Option(names = "--png", description = "bar chart PNG (parameters and batch-8 images/s per preset)")
+  @Option(names = "--png", converter = PathCheck.OutputFile.class, description = "bar chart PNG (parameters and batch-8 images/s per preset)")
   Path png;
 
   @Override
   public Integer call() throws Exception {
-    List<String> names = presets != null ? presets : defaultPresets();
-    for (String n : names) {
-      Presets.get(n); // fail before starting anything on an unknown preset
+    for (String x : xlaModes) {
+      if (!x.equals("on") && !x.equals("off")) {
+        throw new UsageException("--xla=" + x + ": must be 'on' or 'off'");
+      }
     }
+    if (!childHeap.matches("[1-9][0-9]*[kKmMgG]?")) {
+      throw new UsageException("--child-heap=" + childHeap + ": must be a JVM heap size such as 4g, 512m or 2048k");
+    }
+    List<String> names = presets != null ? presets : defaultPresets();
     double loadBefore = loadAverage();
     long t0 = System.nanoTime();
     List<Map<String, Object>> rows = new ArrayList<>();
@@ -80,11 +89,7 @@ public final class BenchAllCommand implements Callable<Integer> {
     for (String preset : names) {
       for (int batch : batches) {
         for (String xla : xlaModes) {
-          boolean on = switch (xla) {
-            case "on" -> true;
-            case "off" -> false;
-            default -> throw new IllegalArgumentException("--xla takes 'on' and/or 'off', got '" + xla + "'");
-          };
+          boolean on = xla.equals("on");
           System.out.printf("--- %s batch %d XLA %s%n", preset, batch, xla);
           Map<String, Object> row = runChild(preset, batch, on);
           if (row == null) {

@@ -37,8 +37,14 @@ import org.tensorflow.proto.NodeExecStats;
 import org.tensorflow.proto.RunMetadata;
 import org.tensorflow.proto.RunOptions;
 import org.tensorflow.types.TFloat32;
+import dev.vittf.cli.support.Conflicts;
+import dev.vittf.cli.support.Names;
+import dev.vittf.cli.support.PathCheck;
+import dev.vittf.cli.support.Ranges;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Inference benchmark of one preset in graph mode, per batch size: graph construction time, session
@@ -62,39 +68,42 @@ public final class BenchCommand implements Callable<Integer> {
   /** The environment value that turns on XLA auto-clustering on CPU. */
   public static final String XLA_FLAGS = "--tf_xla_auto_jit=2 --tf_xla_cpu_global_jit";
 
-  @Option(names = "--preset", defaultValue = "vit-b16", description = "preset name (default: ${DEFAULT-VALUE})")
+  @Spec CommandSpec spec;
+
+  @Option(names = "--preset", defaultValue = "vit-b16", converter = Names.PresetName.class, description = "preset name (default: ${DEFAULT-VALUE})")
   String preset;
 
-  @Option(names = "--batch", split = ",", defaultValue = "1,8", description = "batch sizes (default: ${DEFAULT-VALUE})")
+  @Option(names = "--batch", split = ",", defaultValue = "1,8", converter = Ranges.PositiveInt.class, description = "batch sizes (default: ${DEFAULT-VALUE})")
   List<Integer> batches;
 
-  @Option(names = "--iterations", defaultValue = "20", description = "timed runs per batch size (default: ${DEFAULT-VALUE})")
+  @Option(names = "--iterations", defaultValue = "20", converter = Ranges.PositiveInt.class, description = "timed runs per batch size (default: ${DEFAULT-VALUE})")
   int iterations;
 
-  @Option(names = "--warmup", defaultValue = "3", description = "untimed runs after the first (default: ${DEFAULT-VALUE})")
+  @Option(names = "--warmup", defaultValue = "3", converter = Ranges.NonNegativeInt.class, description = "untimed runs after the first (default: ${DEFAULT-VALUE})")
   int warmup;
 
-  @Option(names = "--intra-op-threads", defaultValue = "0", description = "0 = TensorFlow default")
+  @Option(names = "--intra-op-threads", defaultValue = "0", converter = Ranges.NonNegativeInt.class, description = "0 = TensorFlow default")
   int intraOp;
 
-  @Option(names = "--inter-op-threads", defaultValue = "0", description = "0 = TensorFlow default")
+  @Option(names = "--inter-op-threads", defaultValue = "0", converter = Ranges.NonNegativeInt.class, description = "0 = TensorFlow default")
   int interOp;
 
-  @Option(names = "--peak", negatable = true, defaultValue = "true", description = "measure the matmul peak (default: ${DEFAULT-VALUE})")
+  // fallbackValue: without it picocli sets a default-true negatable option to false on "--peak" and true on "--no-peak".
+  @Option(names = "--peak", negatable = true, defaultValue = "true", fallbackValue = "true", description = "measure the matmul peak (default: ${DEFAULT-VALUE})")
   boolean peak;
 
-  @Option(names = "--peak-size", split = ",", defaultValue = "1024,2048",
+  @Option(names = "--peak-size", split = ",", defaultValue = "1024,2048", converter = Ranges.PositiveInt.class,
       description = "sizes n of the n x n x n peak matmuls; the best is the peak (default: ${DEFAULT-VALUE})")
   List<Integer> peakSizes;
 
   @Option(names = "--profile", description = "print the slowest op types and nodes of one traced run")
   boolean profile;
 
-  @Option(names = "--checkpoint", paramLabel = "FILE",
+  @Option(names = "--checkpoint", paramLabel = "FILE", converter = PathCheck.InputFile.class,
       description = "first time building the preset from this safetensors checkpoint, from JVM start to ready to predict")
   Path checkpoint;
 
-  @Option(names = "--source", defaultValue = "NATIVE",
+  @Option(names = "--source", defaultValue = "NATIVE", converter = Names.SourceName.class,
       description = "naming of --checkpoint: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
   CheckpointSource source;
 
@@ -132,6 +141,8 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Conflicts.requires(spec, "--source", "--checkpoint", "it names the checkpoint's tensor naming");
+    Conflicts.ignoredWhen(spec, "--peak-size", !peak, "with --no-peak");
     ModelConfig config = Presets.get(preset);
     ConfigProto proto = sessionConfig(intraOp, interOp);
     if (checkpoint != null) {

@@ -3,6 +3,7 @@ package dev.vittf.cli;
 import dev.vittf.arch.vit.ViTConfig;
 import dev.vittf.core.HostTensor;
 import dev.vittf.models.VitModel;
+import dev.vittf.cli.support.PathCheck;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
@@ -15,19 +16,14 @@ import picocli.CommandLine.Option;
     description = "Build the seed ViT (256x256, patch 32, dim 1024, depth 6, 16 heads), run a [1,256,256,3] input, "
         + "print the output shape and parameter count, then check parity with the reference fixtures.")
 final class DemoCommand implements Callable<Integer> {
-  @Option(names = "--fixtures", description = "fixture directory (default: the project's vit-tf/fixtures, found from "
+  @Option(names = "--fixtures", converter = PathCheck.InputDir.class, description = "fixture directory (default: the project's vit-tf/fixtures, found from "
       + "the working directory or the jar's location)")
   Path fixtures;
 
   @Override
   public Integer call() throws Exception {
-    Path dir;
-    try {
-      dir = FixtureLocator.locate(fixtures); // before the 10 s build, so a missing directory fails at once
-    } catch (FixtureLocator.FixturesNotFoundException e) {
-      System.err.println("error: " + e.getMessage());
-      return 2;
-    }
+    // Before the 10 s build, so a missing directory fails at once (a usage error, exit 2).
+    Path dir = FixtureLocator.locate(fixtures);
     ViTConfig config = ViTConfig.seed();
     long t0 = System.nanoTime();
     try (VitModel model = VitModel.create(config, 1L)) {

@@ -86,8 +86,8 @@ final class FixtureLocator {
     }
   }
 
-  /** No fixture directory; the message names the places tried. */
-  static final class FixturesNotFoundException extends RuntimeException {
+  /** No fixture directory (a usage error, exit 2); the message names the places tried. */
+  static final class FixturesNotFoundException extends dev.vittf.cli.support.UsageException {
     private static final long serialVersionUID = 1L;
 
     FixturesNotFoundException(String message) {

@@ -1,13 +1,22 @@
 package dev.vittf.cli;
 
+import dev.vittf.cli.support.CliErrors;
 import dev.vittf.core.NativeLogging;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
- * The {@code vit-tf} command line: {@code demo} (default: build the seed ViT, run it, check fixture
- * parity), {@code parity}, {@code presets}, {@code bench}, {@code bench-all}, {@code train},
- * {@code train-bench}, {@code classify}, {@code preprocess}.
+ * The {@code vit-tf} command line: {@code demo} (build the seed ViT, run it, check fixture parity), {@code
+ * parity}, {@code presets}, {@code bench}, {@code bench-all}, {@code train}, {@code train-bench}, {@code classify},
+ * {@code preprocess}. Exit codes follow {@link dev.vittf.cli.support.ExitCodes} (listed in every command's {@code
+ * --help}); without arguments it prints the usage and exits 2.
  */
 @Command(
     name = "vit-tf",
@@ -17,13 +26,15 @@ import picocli.CommandLine.Command;
     subcommands = {DemoCommand.class, ParityCommand.class, PresetsCommand.class, BenchCommand.class,
         BenchAllCommand.class, TrainCommand.class, TrainBenchCommand.class, ClassifyCommand.class,
         PreprocessCommand.class})
-public final class Main implements Runnable {
+public final class Main implements Callable<Integer> {
   /** JavaCPP's physical-memory limit property (see {@link #main}). */
   static final String JAVACPP_MAX_PHYSICAL_BYTES = "org.bytedeco.javacpp.maxPhysicalBytes";
 
+  @Spec CommandSpec spec;
+
   @Override
-  public void run() {
-    new CommandLine(this).usage(System.out);
+  public Integer call() {
+    return CliErrors.noArguments(spec.commandLine());
   }
 
   /**
@@ -41,16 +52,30 @@ public final class Main implements Runnable {
     if (child >= 0) {
       System.exit(child);
     }
-    System.exit(execute(NativeLogging.withoutVerbose(args)));
+    String[] rest = NativeLogging.withoutVerbose(args);
+    System.exit(execute(System.out, System.err, rest.length != args.length, rest));
   }
 
-  /** Runs a command line and returns its exit code (errors are printed as one line). */
+  /** Runs a command line on the standard streams and returns its exit code (errors are printed as one line). */
   public static int execute(String... args) {
-    CommandLine cl = new CommandLine(new Main());
-    cl.setExecutionExceptionHandler((ex, line, parsed) -> {
-      line.getErr().println("error: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
-      return 1;
-    });
+    return execute(System.out, System.err, false, args);
+  }
+
+  /** Runs a command line with picocli's output and error streams set (for in-process tests). */
+  public static int execute(PrintStream out, PrintStream err, boolean verbose, String... args) {
+    CommandLine cl = configure(new CommandLine(new Main()), verbose);
+    cl.setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true));
+    cl.setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true));
     return cl.execute(args);
+  }
+
+  /** The tool's error handling and exit codes on {@code cl} (also used by commands run on their own). */
+  static CommandLine configure(CommandLine cl) {
+    return configure(cl, false);
+  }
+
+  private static CommandLine configure(CommandLine cl, boolean verbose) {
+    // No tool-specific exception types: the shared mapping covers the library's (config, checkpoint, I/O).
+    return CliErrors.install(cl, e -> null, verbose);
   }
 }

@@ -1,6 +1,8 @@
 package dev.vittf.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vittf.cli.support.PathCheck;
+import dev.vittf.cli.support.UsageException;
 import dev.vittf.core.HostTensor;
 import dev.vittf.io.Checkpoints;
 import dev.vittf.io.ReferenceModels;
@@ -39,21 +41,19 @@ final class ParityCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String ROW = "%-30s %-18s %12s %12s  %s%n";
 
-  @Option(names = "--fixtures", description = "fixture directory (default: the project's vit-tf/fixtures, found from "
+  @Option(names = "--fixtures", converter = PathCheck.InputDir.class, description = "fixture directory (default: the project's vit-tf/fixtures, found from "
       + "the working directory or the jar's location)")
   Path dir;
 
   private final PrintStream out;
-  private final PrintStream err;
 
-  /** A command printing to the standard streams. */
+  /** A command printing to standard output (errors go through the tool's handler). */
   ParityCommand() {
-    this(System.out, System.err);
+    this(System.out);
   }
 
-  ParityCommand(PrintStream out, PrintStream err) {
+  ParityCommand(PrintStream out) {
     this.out = out;
-    this.err = err;
   }
 
   ParityCommand withDir(Path d) {
@@ -69,18 +69,12 @@ final class ParityCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    Path fixtures;
-    try {
-      fixtures = FixtureLocator.locate(dir);
-    } catch (FixtureLocator.FixturesNotFoundException e) {
-      err.println("error: " + e.getMessage());
-      return 2;
-    }
+    Path fixtures = FixtureLocator.locate(dir); // not found: a usage error (exit 2)
     List<String> cases = cases(fixtures);
     if (cases.isEmpty()) {
-      err.println("error: no fixture cases in " + fixtures.toAbsolutePath()
+      // An empty input is an error, never "0 cases" with exit 0.
+      throw new UsageException("no fixture cases in " + fixtures.toAbsolutePath()
           + " (a case is <name>.json with <name>.safetensors and <name>.io.safetensors)");
-      return 2;
     }
     out.println("fixtures: " + fixtures.toAbsolutePath());
     out.printf(ROW, "case", "family", "graph diff", "eager diff", "result");
@@ -124,13 +118,19 @@ final class ParityCommand implements Callable<Integer> {
       return new Outcome(name, family, Status.FAIL, Double.NaN, Double.NaN, json.getFileName() + ": " + message(e));
     }
     List<String> missing = new ArrayList<>();
-    for (String f : List.of(name + ".safetensors", name + ".io.safetensors")) {
-      if (!Files.isRegularFile(dir.resolve(f))) {
-        missing.add(f);
+    List<String> unusable = new ArrayList<>();
+    for (String[] f : new String[][] {{name + ".safetensors", "the state_dict"}, {name + ".io.safetensors", "input batch and logits"}}) {
+      Path file = dir.resolve(f[0]);
+      if (!Files.exists(file)) {
+        missing.add(f[0] + " (" + f[1] + ")");
+      } else {
+        PathCheck.problem(file, PathCheck.Role.INPUT_FILE).ifPresent(why -> unusable.add(f[0] + " " + why));
       }
     }
-    if (!missing.isEmpty()) {
-      return new Outcome(name, ref.family(), Status.FAIL, Double.NaN, Double.NaN, "missing " + String.join(", ", missing));
+    if (!missing.isEmpty() || !unusable.isEmpty()) {
+      String reason = (missing.isEmpty() ? "" : "missing " + String.join(", ", missing)) + (missing.isEmpty() || unusable.isEmpty() ? "" : "; ")
+          + String.join("; ", unusable);
+      return new Outcome(name, ref.family(), Status.FAIL, Double.NaN, Double.NaN, reason);
     }
     double graph = Double.NaN;
     double eager = Double.NaN;

@@ -1,5 +1,9 @@
 package dev.vittf.cli;
 
+import dev.vittf.cli.support.Conflicts;
+import dev.vittf.cli.support.Names;
+import dev.vittf.cli.support.PathCheck;
+import dev.vittf.cli.support.Ranges;
 import dev.vittf.data.Batch;
 import dev.vittf.io.ReferenceModels;
 import dev.vittf.models.ModelConfig;
@@ -24,22 +28,25 @@ import picocli.CommandLine.Option;
 @Command(name = "train-bench", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Benchmark training steps (ms per step, GFLOP/s at 3x the forward FLOPs).")
 public final class TrainBenchCommand implements Callable<Integer> {
-  @Option(names = "--preset", defaultValue = "vit-b16", description = "Preset (default ${DEFAULT-VALUE}).")
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--preset", defaultValue = "vit-b16", converter = Names.PresetName.class, description = "Preset (default ${DEFAULT-VALUE}).")
   String preset;
 
-  @Option(names = "--config", description = "Reference-model JSON instead of a preset.")
+  @Option(names = "--config", converter = PathCheck.InputFile.class, description = "Reference-model JSON instead of a preset.")
   Path config;
 
-  @Option(names = "--batch-size", defaultValue = "8", description = "Batch size (default ${DEFAULT-VALUE}).")
+  @Option(names = "--batch-size", defaultValue = "8", converter = Ranges.PositiveInt.class, description = "Batch size (default ${DEFAULT-VALUE}).")
   int batchSize;
 
-  @Option(names = "--warmup", defaultValue = "2", description = "Untimed steps first (default ${DEFAULT-VALUE}).")
+  @Option(names = "--warmup", defaultValue = "2", converter = Ranges.NonNegativeInt.class, description = "Untimed steps first (default ${DEFAULT-VALUE}).")
   int warmup;
 
-  @Option(names = "--steps", defaultValue = "5", description = "Timed steps (default ${DEFAULT-VALUE}).")
+  @Option(names = "--steps", defaultValue = "5", converter = Ranges.PositiveInt.class, description = "Timed steps (default ${DEFAULT-VALUE}).")
   int steps;
 
-  @Option(names = "--threads", defaultValue = "0", description = "TensorFlow intra-op threads, 0 = default (default ${DEFAULT-VALUE}).")
+  @Option(names = "--threads", defaultValue = "0", converter = Ranges.NonNegativeInt.class, description = "TensorFlow intra-op threads, 0 = default (default ${DEFAULT-VALUE}).")
   int threads;
 
   private final PrintStream out;
@@ -55,7 +62,7 @@ public final class TrainBenchCommand implements Callable<Integer> {
 
   /** Runs the command line and exits with its status. */
   public static void main(String[] args) {
-    System.exit(new CommandLine(new TrainBenchCommand()).execute(args));
+    System.exit(Main.configure(new CommandLine(new TrainBenchCommand())).execute(args));
   }
 
   /**
@@ -70,6 +77,7 @@ public final class TrainBenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    Conflicts.atMostOne(spec, "--preset", "--config");
     ModelConfig model;
     try {
       model = config != null ? ReferenceModels.fromJsonFile(config).config() : Presets.get(preset);

@@ -1,5 +1,10 @@
 package dev.vittf.cli;
 
+import dev.vittf.cli.support.Conflicts;
+import dev.vittf.cli.support.Names;
+import dev.vittf.cli.support.PathCheck;
+import dev.vittf.cli.support.Ranges;
+import dev.vittf.cli.support.UsageException;
 import dev.vittf.data.Augmentation;
 import dev.vittf.data.DataException;
 import dev.vittf.data.Idx;
@@ -43,68 +48,68 @@ public final class TrainCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--preset", description = "Model preset name (e.g. vit-fmnist, vit-tiny).")
+  @Option(names = "--preset", converter = Names.PresetName.class, description = "Model preset name (e.g. vit-fmnist, vit-tiny).")
   String preset;
 
-  @Option(names = "--config", description = "Reference-model JSON ({\"family\": ..., \"constructor_kwargs\": {...}}) instead of a preset.")
+  @Option(names = "--config", converter = PathCheck.InputFile.class, description = "Reference-model JSON ({\"family\": ..., \"constructor_kwargs\": {...}}) instead of a preset.")
   Path config;
 
-  @Option(names = "--data", required = true,
+  @Option(names = "--data", required = true, converter = PathCheck.InputDir.class,
       description = "IDX directory (train-images-idx3-ubyte[.gz], t10k-...) or image-folder root with train/ and test/ sub-folders.")
   Path data;
 
-  @Option(names = "--test-data", description = "Image-folder root of the test set (default: <data>/test).")
+  @Option(names = "--test-data", converter = PathCheck.InputDir.class, description = "Image-folder root of the test set (default: <data>/test).")
   Path testData;
 
   @Option(names = "--resize", description = "Resize images and adapt channels to the model's input instead of rejecting a mismatch.")
   boolean resize;
 
-  @Option(names = "--output", required = true, description = "Output directory (checkpoint, model weights, metrics, plot).")
+  @Option(names = "--output", required = true, converter = PathCheck.OutputDir.class, description = "Output directory (checkpoint, model weights, metrics, plot).")
   Path output;
 
   @Option(names = "--resume", description = "Continue from <output>/checkpoint.safetensors if it exists.")
   boolean resume;
 
-  @Option(names = "--epochs", defaultValue = "10", description = "Epochs (default ${DEFAULT-VALUE}).")
+  @Option(names = "--epochs", defaultValue = "10", converter = Ranges.PositiveInt.class, description = "Epochs (default ${DEFAULT-VALUE}).")
   int epochs;
 
-  @Option(names = "--batch-size", defaultValue = "128", description = "Batch size (default ${DEFAULT-VALUE}).")
+  @Option(names = "--batch-size", defaultValue = "128", converter = Ranges.PositiveInt.class, description = "Batch size (default ${DEFAULT-VALUE}).")
   int batchSize;
 
-  @Option(names = "--lr", defaultValue = "1e-3", description = "Peak learning rate (default ${DEFAULT-VALUE}).")
+  @Option(names = "--lr", defaultValue = "1e-3", converter = Ranges.PositiveDouble.class, description = "Peak learning rate (default ${DEFAULT-VALUE}).")
   double learningRate;
 
-  @Option(names = "--min-lr", defaultValue = "1e-5", description = "Final learning rate of the cosine decay (default ${DEFAULT-VALUE}).")
+  @Option(names = "--min-lr", defaultValue = "1e-5", converter = Ranges.NonNegativeDouble.class, description = "Final learning rate of the cosine decay (default ${DEFAULT-VALUE}).")
   double minLearningRate;
 
-  @Option(names = "--warmup-steps", defaultValue = "500", description = "Linear warm-up steps (default ${DEFAULT-VALUE}).")
+  @Option(names = "--warmup-steps", defaultValue = "500", converter = Ranges.NonNegativeLong.class, description = "Linear warm-up steps (default ${DEFAULT-VALUE}).")
   long warmupSteps;
 
-  @Option(names = "--weight-decay", defaultValue = "0.05", description = "Decoupled weight decay (default ${DEFAULT-VALUE}).")
+  @Option(names = "--weight-decay", defaultValue = "0.05", converter = Ranges.NonNegativeDouble.class, description = "Decoupled weight decay (default ${DEFAULT-VALUE}).")
   double weightDecay;
 
-  @Option(names = "--label-smoothing", defaultValue = "0", description = "Label smoothing (default ${DEFAULT-VALUE}).")
+  @Option(names = "--label-smoothing", defaultValue = "0", converter = Ranges.Fraction.class, description = "Label smoothing (default ${DEFAULT-VALUE}).")
   double labelSmoothing;
 
-  @Option(names = "--clip-norm", defaultValue = "1", description = "Gradient clipping by global norm, 0 for none (default ${DEFAULT-VALUE}).")
+  @Option(names = "--clip-norm", defaultValue = "1", converter = Ranges.NonNegativeDouble.class, description = "Gradient clipping by global norm, 0 for none (default ${DEFAULT-VALUE}).")
   double clipNorm;
 
-  @Option(names = "--crop-padding", defaultValue = "0", description = "Random-crop augmentation padding in pixels (default ${DEFAULT-VALUE}).")
+  @Option(names = "--crop-padding", defaultValue = "0", converter = Ranges.NonNegativeInt.class, description = "Random-crop augmentation padding in pixels (default ${DEFAULT-VALUE}).")
   int cropPadding;
 
   @Option(names = "--flip", description = "Random horizontal flips.")
   boolean flip;
 
-  @Option(names = "--seed", defaultValue = "0", description = "Seed of weights, data order, augmentation and dropout (default ${DEFAULT-VALUE}).")
+  @Option(names = "--seed", defaultValue = "0", converter = Ranges.AnyLong.class, description = "Seed of weights, data order, augmentation and dropout (default ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--threads", defaultValue = "0", description = "TensorFlow intra-op threads, 0 = TensorFlow default (default ${DEFAULT-VALUE}).")
+  @Option(names = "--threads", defaultValue = "0", converter = Ranges.NonNegativeInt.class, description = "TensorFlow intra-op threads, 0 = TensorFlow default (default ${DEFAULT-VALUE}).")
   int threads;
 
-  @Option(names = "--limit-train", defaultValue = "0", description = "Use only the first N training images (0 = all).")
+  @Option(names = "--limit-train", defaultValue = "0", converter = Ranges.NonNegativeInt.class, description = "Use only the first N training images (0 = all).")
   int limitTrain;
 
-  @Option(names = "--limit-test", defaultValue = "0", description = "Use only the first N test images (0 = all).")
+  @Option(names = "--limit-test", defaultValue = "0", converter = Ranges.NonNegativeInt.class, description = "Use only the first N test images (0 = all).")
   int limitTest;
 
   @Option(names = "--no-progress", description = "Print a line every 100 steps instead of a progress bar.")
@@ -133,23 +138,23 @@ public final class TrainCommand implements Callable<Integer> {
     return commandLine(new TrainCommand()).execute(args);
   }
 
-  /** A picocli command line whose errors are printed as one clear line. */
+  /** A picocli command line with the tool's error handling and exit codes ({@link Main#configure}). */
   public static CommandLine commandLine(TrainCommand cli) {
-    CommandLine cl = new CommandLine(cli);
-    cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-      cmd.getErr().println("train: " + ex.getMessage());
-      return 1;
-    });
-    return cl;
+    return Main.configure(new CommandLine(cli));
   }
 
   @Override
   public Integer call() throws IOException {
     if ((preset == null) == (config == null)) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "give exactly one of --preset and --config");
+      throw new UsageException("give exactly one of --preset and --config");
     }
+    if (Conflicts.given(spec, "--min-lr") && minLearningRate > learningRate) {
+      throw new UsageException("--min-lr=" + minLearningRate + ": must be <= --lr=" + learningRate);
+    }
+    Conflicts.ignoredWhen(spec, "--test-data", isIdx(data), "on an IDX directory (" + data + " has its own t10k test split)");
     ModelConfig model = preset != null ? Presets.get(preset) : ReferenceModels.fromJsonFile(config).config();
     TrainConfig train = TrainConfig.builder().epochs(epochs).batchSize(batchSize).learningRate(learningRate)
+        // Only the default floor can exceed a small --lr (an explicit one was checked above): clamp it.
         .minLearningRate(Math.min(minLearningRate, learningRate)).warmupSteps(warmupSteps).weightDecay(weightDecay)
         .labelSmoothing(labelSmoothing).clipNorm(clipNorm).seed(seed).augmentation(new Augmentation(cropPadding, flip))
         .threads(threads).build();
@@ -181,8 +186,7 @@ public final class TrainCommand implements Callable<Integer> {
   private ImageDataset[] load(ModelConfig model) throws IOException {
     ImageDataset trainSet;
     ImageDataset testSet;
-    boolean idx = Files.exists(data.resolve("train-images-idx3-ubyte")) || Files.exists(data.resolve("train-images-idx3-ubyte.gz"));
-    if (idx) {
+    if (isIdx(data)) {
       java.util.List<String> names = null;
       trainSet = Idx.loadSplit(data, "train", names);
       testSet = Idx.loadSplit(data, "t10k", names);
@@ -218,6 +222,10 @@ public final class TrainCommand implements Callable<Integer> {
       throw new DataException(data + ": neither an IDX directory (train-images-idx3-ubyte[.gz]) nor an image-folder root with a train/ sub-folder");
     }
     return new ImageDataset[] {trainSet, testSet};
+  }
+
+  private static boolean isIdx(Path data) {
+    return Files.exists(data.resolve("train-images-idx3-ubyte")) || Files.exists(data.resolve("train-images-idx3-ubyte.gz"));
   }
 
   /** Progress reporting: a progress bar per epoch, one summary line and the learning-curve PNG per epoch. */

@@ -1,9 +1,11 @@
 package dev.vittf.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vittf.Fixtures;
+import dev.vittf.cli.support.UsageException;
 import dev.vittf.core.HostTensor;
 import dev.vittf.io.SafeTensors;
 import java.io.ByteArrayOutputStream;
@@ -23,17 +25,15 @@ import org.junit.jupiter.api.io.TempDir;
 class ParityCommandTest {
   @TempDir Path dir;
 
-  private record Run(int code, List<String> lines, String err) {}
+  private record Run(int code, List<String> lines) {}
 
   private static Run parity(Path fixtures) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code;
-    try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-      code = new ParityCommand(o, e).withDir(fixtures).call();
+    try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8)) {
+      code = new ParityCommand(o).withDir(fixtures).call();
     }
-    return new Run(code, out.toString(StandardCharsets.UTF_8).lines().toList(), err.toString(StandardCharsets.UTF_8));
+    return new Run(code, out.toString(StandardCharsets.UTF_8).lines().toList());
   }
 
   /** Copies a reference case under a new name. */
@@ -71,7 +71,7 @@ class ParityCommandTest {
     copyCase("deepvit", "e_pass_after_the_others");
 
     Run r = parity(dir);
-    assertEquals(1, r.code(), r.lines() + r.err());
+    assertEquals(1, r.code(), r.lines().toString());
     assertTrue(line(r, "a_pass").matches("a_pass +vit +\\d\\.\\d\\de-\\d\\d +\\d\\.\\d\\de-\\d\\d  PASS"), line(r, "a_pass"));
     String wrong = line(r, "b_wrong_logits");
     assertTrue(wrong.endsWith("FAIL: max |diff| 5.00e-01 > 1e-04"), wrong);
@@ -82,7 +82,6 @@ class ParityCommandTest {
     assertTrue(unsupported.matches("d_unsupported +keras_vit +- +-  UNSUPPORTED: .*keras_vit.*"), unsupported);
     assertTrue(line(r, "e_pass_after_the_others").endsWith("  PASS"), line(r, "e_pass_after_the_others"));
     assertEquals("5 cases: 2 passed, 2 failed, 1 unsupported", r.lines().get(r.lines().size() - 1));
-    assertEquals("", r.err());
   }
 
   @Test
@@ -99,7 +98,14 @@ class ParityCommandTest {
     Files.copy(Fixtures.dir().resolve("vit.json"), dir.resolve("lonely.json"));
     Run r = parity(dir);
     assertEquals(1, r.code());
-    assertTrue(line(r, "lonely").endsWith("FAIL: missing lonely.safetensors, lonely.io.safetensors"), line(r, "lonely"));
+    assertTrue(line(r, "lonely").endsWith("FAIL: missing lonely.safetensors (the state_dict), lonely.io.safetensors (input batch and logits)"),
+        line(r, "lonely"));
+    // Present but not a file: what was expected and why it failed.
+    Files.copy(Fixtures.dir().resolve("vit.safetensors"), dir.resolve("lonely.safetensors"));
+    Files.createDirectories(dir.resolve("lonely.io.safetensors"));
+    r = parity(dir);
+    assertTrue(line(r, "lonely").endsWith("FAIL: lonely.io.safetensors must be an existing readable file; it is a directory"),
+        line(r, "lonely"));
     assertTrue(line(r, "vit").endsWith("  PASS"));
   }
 
@@ -116,20 +122,18 @@ class ParityCommandTest {
     String summary = r.lines().get(r.lines().size() - 1);
     assertTrue(summary.startsWith("6 cases: "), summary);
     assertEquals(summary.endsWith("6 passed, 0 failed, 0 unsupported") ? 0 : 1, r.code(), summary);
-    assertEquals("", r.err());
   }
 
   @Test
   void anEmptyOrMissingFolderIsAnErrorNamingIt() throws IOException {
     Path empty = Files.createDirectories(dir.resolve("empty"));
     Files.writeString(empty.resolve("README.md"), "no cases here");
-    Run r = parity(empty);
-    assertEquals(2, r.code());
-    assertEquals("error: no fixture cases in " + empty
-        + " (a case is <name>.json with <name>.safetensors and <name>.io.safetensors)\n", r.err());
+    // Usage errors (exit 2, printed by the tool's handler: BadArgumentsTest).
+    UsageException e = assertThrows(UsageException.class, () -> parity(empty));
+    assertEquals("no fixture cases in " + empty
+        + " (a case is <name>.json with <name>.safetensors and <name>.io.safetensors)", e.getMessage());
     Path missing = dir.resolve("missing");
-    r = parity(missing);
-    assertEquals(2, r.code());
-    assertEquals("error: fixture directory not found: " + missing + " (from --fixtures)\n", r.err());
+    e = assertThrows(UsageException.class, () -> parity(missing));
+    assertEquals("fixture directory not found: " + missing + " (from --fixtures)", e.getMessage());
   }
 }

@@ -93,7 +93,7 @@ class TrainCommandTest {
     Path data = idxDir("fm", 10);
     Run r = run("--preset", "vit-tiny", "--data", data.toString(), "--output", dir.resolve("o").toString(), "--epochs", "1");
     assertEquals(1, r.code());
-    assertTrue(r.err().contains("train: " + data + ": images are 28x28x1 but the model expects 32x32x3; pass --resize"), r.err());
+    assertTrue(r.err().contains("error: " + data + ": images are 28x28x1 but the model expects 32x32x3; pass --resize"), r.err());
     Run ok = run("--preset", "vit-tiny", "--data", data.toString(), "--output", dir.resolve("o").toString(), "--epochs", "1",
         "--batch-size", "8", "--resize", "--limit-train", "16", "--limit-test", "8", "--no-progress");
     assertEquals(0, ok.code(), ok.err());
@@ -105,7 +105,7 @@ class TrainCommandTest {
     Path data = idxDir("fm12", 13);
     Run r = run("--config", tinyConfig().toString(), "--data", data.toString(), "--output", dir.resolve("o").toString());
     assertEquals(1, r.code());
-    assertTrue(r.err().contains("train: training data (model has numClasses=10): label 12 of sample 39 is outside the class range [0, 10)"),
+    assertTrue(r.err().contains("error: training data (model has numClasses=10): label 12 of sample 39 is outside the class range [0, 10)"),
         r.err());
   }
 
@@ -130,7 +130,7 @@ class TrainCommandTest {
     assertEquals(2, r.code());
     assertTrue(r.err().contains("give exactly one of --preset and --config"), r.err());
     r = run("--preset", "nope", "--data", empty.toString(), "--output", "o");
-    assertEquals(1, r.code());
-    assertTrue(r.err().contains("unknown preset 'nope'"), r.err());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("error: --preset=nope: unknown preset; known: vit-seed, "), r.err());
   }
 }
