@@ -21,8 +21,21 @@ import java.util.Set;
  * @param entries the table
  * @param expectedEmpty checkpoint tensors that must exist and be empty (e.g. vit-pytorch's {@code
  *     cls_token [0, D]} under {@code pool='mean'}), ignored on load
+ * @param positions the position embeddings among the entries, which {@link #toOurs(Map, List, boolean)}
+ *     may resample to the model's patch grid
  */
-public record CheckpointMapping(String source, List<Entry> entries, List<String> expectedEmpty) {
+public record CheckpointMapping(String source, List<Entry> entries, List<String> expectedEmpty, List<Position> positions) {
+  private static final System.Logger LOG = System.getLogger(CheckpointMapping.class.getName());
+
+  /**
+   * A learned absolute position embedding {@code [1, prefix + gridHeight*gridWidth, D]} of the checkpoint.
+   *
+   * @param theirs the checkpoint's tensor name
+   * @param prefix rows before the grid rows (class and register tokens), copied unchanged
+   * @param gridHeight the model's patch rows
+   * @param gridWidth the model's patch columns
+   */
+  public record Position(String theirs, int prefix, int gridHeight, int gridWidth) {}
 
   /**
    * One row of the table.
@@ -37,6 +50,7 @@ public record CheckpointMapping(String source, List<Entry> entries, List<String>
   public CheckpointMapping {
     entries = List.copyOf(entries);
     expectedEmpty = List.copyOf(expectedEmpty);
+    positions = List.copyOf(positions);
   }
 
   /**
@@ -45,6 +59,20 @@ public record CheckpointMapping(String source, List<Entry> entries, List<String>
    * @throws CheckpointMismatchException listing every missing, unexpected and mis-shaped tensor
    */
   public Map<String, HostTensor> toOurs(Map<String, HostTensor> theirs, List<ParameterSpec> ours) {
+    return toOurs(theirs, ours, false);
+  }
+
+  /**
+   * Like {@link #toOurs(Map, List)}; with {@code resamplePositions}, a position embedding trained on
+   * another (square) patch grid is first resampled to the model's grid as timm does ({@link
+   * PositionEmbeddings#resample}), and the resampling is logged. Without it, such a tensor is mis-shaped.
+   *
+   * @throws CheckpointMismatchException listing every missing, unexpected and mis-shaped tensor
+   */
+  public Map<String, HostTensor> toOurs(Map<String, HostTensor> theirs, List<ParameterSpec> ours, boolean resamplePositions) {
+    if (resamplePositions) {
+      theirs = resampled(theirs);
+    }
     Map<String, ParameterSpec> specs = new LinkedHashMap<>();
     ours.forEach(p -> specs.put(p.name(), p));
     List<String> missing = new ArrayList<>();
@@ -89,11 +117,35 @@ public record CheckpointMapping(String source, List<Entry> entries, List<String>
     return out;
   }
 
+  private Map<String, HostTensor> resampled(Map<String, HostTensor> theirs) {
+    Map<String, HostTensor> out = new LinkedHashMap<>(theirs);
+    for (Position p : positions) {
+      HostTensor t = theirs.get(p.theirs());
+      long want = p.prefix() + (long) p.gridHeight() * p.gridWidth();
+      if (t == null || t.shape().length != 3 || t.shape()[1] == want || t.shape()[1] <= p.prefix()) {
+        continue; // absent or already fitting: the strict check below reports anything else
+      }
+      long rows = t.shape()[1] - p.prefix();
+      int side = (int) Math.round(Math.sqrt(rows));
+      if ((long) side * side != rows) {
+        throw new CheckpointMismatchException(source, List.of(), List.of(), List.of(p.theirs() + " has "
+            + Arrays.toString(t.shape()) + ": " + rows + " grid rows after " + p.prefix() + " prefix rows is not a square grid,"
+            + " cannot resample to " + p.gridHeight() + "x" + p.gridWidth()));
+      }
+      out.put(p.theirs(), PositionEmbeddings.resample(t, p.prefix(), side, side, p.gridHeight(), p.gridWidth()));
+      LOG.log(System.Logger.Level.INFO, "resampled " + p.theirs() + " " + Arrays.toString(t.shape()) + " from a " + side
+          + "x" + side + " to a " + p.gridHeight() + "x" + p.gridWidth() + " patch grid (" + p.prefix()
+          + " prefix rows kept; bicubic, antialias, as timm's resample_abs_pos_embed)");
+    }
+    return out;
+  }
+
   /** Builder for a mapping table, with helpers for the common layer kinds. */
   public static final class Builder {
     private final String source;
     private final List<Entry> entries = new ArrayList<>();
     private final List<String> empty = new ArrayList<>();
+    private final List<Position> positions = new ArrayList<>();
 
     /** A builder for the given source description. */
     public Builder(String source) {
@@ -130,6 +182,15 @@ public record CheckpointMapping(String source, List<Entry> entries, List<String>
       return this;
     }
 
+    /**
+     * A learned position embedding {@code [1, prefix + gridHeight*gridWidth, D]}, loaded as it is, or
+     * resampled from another grid when the caller asks for it.
+     */
+    public Builder positionEmbedding(String ours, String theirs, int prefix, int gridHeight, int gridWidth) {
+      positions.add(new Position(theirs, prefix, gridHeight, gridWidth));
+      return add(ours, theirs, Conversion.IDENTITY);
+    }
+
     /** A checkpoint tensor that must be present and empty. */
     public Builder expectEmpty(String theirs) {
       empty.add(theirs);
@@ -138,7 +199,7 @@ public record CheckpointMapping(String source, List<Entry> entries, List<String>
 
     /** The table. */
     public CheckpointMapping build() {
-      return new CheckpointMapping(source, entries, empty);
+      return new CheckpointMapping(source, entries, empty, positions);
     }
   }
 

@@ -46,15 +46,33 @@ public final class Checkpoints {
     return convert(raw, config, source, ModelParameters.of(config));
   }
 
+  /**
+   * Like {@link #read}, for a model run at another image size than the checkpoint was trained at: the
+   * learned position embeddings the table declares are resampled to the config's patch grid as timm's
+   * {@code resample_abs_pos_embed} does (bicubic, antialias, prefix rows kept), and logged. Only on
+   * request: {@link #read} reports such a tensor as mis-shaped.
+   */
+  public static Map<String, HostTensor> readResampled(Path file, ModelConfig config, CheckpointSource source)
+      throws IOException {
+    Map<String, HostTensor> raw = SafeTensors.read(file).tensors();
+    return convert(raw, config, source, ModelParameters.of(config), true);
+  }
+
   /** Converts an in-memory state dict (see {@link #read}). */
   public static Map<String, HostTensor> convert(
       Map<String, HostTensor> raw, ModelConfig config, CheckpointSource source, List<ParameterSpec> params) {
+    return convert(raw, config, source, params, false);
+  }
+
+  /** Converts an in-memory state dict, resampling position embeddings if asked (see {@link #readResampled}). */
+  public static Map<String, HostTensor> convert(Map<String, HostTensor> raw, ModelConfig config, CheckpointSource source,
+      List<ParameterSpec> params, boolean resamplePositions) {
     if (source == CheckpointSource.NATIVE) {
       CheckpointMapping.Builder identity = CheckpointMapping.builder("native (vit-tf names)");
       params.forEach(p -> identity.add(p.name(), p.name(), Conversion.IDENTITY));
       return identity.build().toOurs(raw, params);
     }
-    return mapping(config, source).toOurs(raw, params);
+    return mapping(config, source).toOurs(raw, params, resamplePositions);
   }
 
   /**

@@ -138,7 +138,7 @@ final class ParityCommand implements Callable<Integer> {
       Map<String, HostTensor> io = SafeTensors.read(dir.resolve(name + ".io.safetensors")).tensors();
       HostTensor input = required(io, "input", name);
       HostTensor logits = required(io, "logits", name);
-      Map<String, HostTensor> weights = Checkpoints.read(dir.resolve(name + ".safetensors"), ref.config(), ref.source());
+      Map<String, HostTensor> weights = ref.readWeights(dir.resolve(name + ".safetensors"));
       try (VitModel m = VitModel.create(ref.config())) {
         m.loadWeights(weights);
         graph = m.predict(input).maxAbsDiff(logits);

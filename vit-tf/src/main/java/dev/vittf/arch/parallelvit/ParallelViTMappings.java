@@ -56,11 +56,9 @@ public final class ParallelViTMappings {
 
   /** timm {@code vit_*_18x2} ({@code ParallelThingsBlock}): conv embedding, final norm, LayerScale per branch. */
   public static CheckpointMapping timm(ParallelViTConfig c) {
-    require(c.embedding() == PatchEmbedding.Style.CONV, "timm parallel ViT checkpoints need embedding CONV, config has " + c.embedding());
-    require(c.finalNorm() == NormPlacement.TOKENS, "timm parallel ViT checkpoints need finalNorm TOKENS, config has " + c.finalNorm());
     require(c.attentionOutputProjection(), "timm parallel ViT checkpoints always have attention projections");
     CheckpointMapping.Builder m = CheckpointMapping.builder(TIMM);
-    ViTMappings.timmStem(m, true);
+    ViTMappings.timmStem(m, c, true);
     for (int i = 0; i < c.depth(); i++) {
       String ours = "blocks/" + i;
       String theirs = "blocks." + i;
@@ -81,7 +79,7 @@ public final class ParallelViTMappings {
         }
       }
     }
-    return ViTMappings.timmHead(m);
+    return ViTMappings.timmHead(m, c);
   }
 
   private static void require(boolean ok, String message) {

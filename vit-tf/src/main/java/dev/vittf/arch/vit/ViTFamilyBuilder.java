@@ -18,7 +18,7 @@ public abstract class ViTFamilyBuilder<C extends ModelConfig, B extends ViTFamil
   /** A builder for {@code type} with the shared defaults and an output projection in attention. */
   protected ViTFamilyBuilder(Class<C> type) {
     super(type);
-    attentionOutputProjection(true);
+    attentionOutputProjection(true).registerTokens(0).noEmbedClass(false).preNorm(false);
   }
 
   /** Pooling (default class token). */
@@ -41,4 +41,13 @@ public abstract class ViTFamilyBuilder<C extends ModelConfig, B extends ViTFamil
 
   /** LayerScale initial value (per branch; default 0 = none). */
   public B layerScaleInit(double v) { return set("layerScaleInit", v); }
+
+  /** Register tokens after the class token (default 0). */
+  public B registerTokens(int v) { return set("registerTokens", v); }
+
+  /** Positional embedding on the patch tokens only, added before the prefix tokens (default false). */
+  public B noEmbedClass(boolean v) { return set("noEmbedClass", v); }
+
+  /** LayerNorm {@code norm_pre} before the blocks (default false). */
+  public B preNorm(boolean v) { return set("preNorm", v); }
 }

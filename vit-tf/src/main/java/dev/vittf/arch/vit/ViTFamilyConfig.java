@@ -31,4 +31,13 @@ public interface ViTFamilyConfig extends PatchTransformerConfig {
 
   /** LayerScale initial value, 0 for none. */
   default double layerScaleInit() { return options().layerScaleInit(); }
+
+  /** Register tokens, 0 for none. */
+  default int registerTokens() { return options().registerTokens(); }
+
+  /** Whether the positional embedding covers the patch tokens only. */
+  default boolean noEmbedClass() { return options().noEmbedClass(); }
+
+  /** Whether a LayerNorm runs before the blocks. */
+  default boolean preNorm() { return options().preNorm(); }
 }

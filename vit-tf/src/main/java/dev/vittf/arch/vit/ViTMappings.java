@@ -3,6 +3,7 @@ package dev.vittf.arch.vit;
 import dev.vittf.blocks.PatchEmbedding;
 import dev.vittf.io.CheckpointMapping;
 import dev.vittf.io.Conversion;
+import dev.vittf.models.NormPlacement;
 
 /**
  * Checkpoint tables for {@link ViTConfig}, pinned to the upstream code the fixtures were generated
@@ -46,13 +47,14 @@ public final class ViTMappings {
     return m.build();
   }
 
-  /** timm {@code VisionTransformer} (class token, conv embedding, final norm, optional LayerScale). */
+  /**
+   * timm {@code VisionTransformer}: conv embedding (without bias under {@code pre_norm}), optional class
+   * and register tokens, {@code norm_pre}, optional qkv bias and LayerScale, final {@code norm} or
+   * {@code fc_norm}.
+   */
   public static CheckpointMapping timm(ViTConfig c) {
-    if (c.embedding() != PatchEmbedding.Style.CONV) {
-      throw new IllegalArgumentException("timm ViT checkpoints need embedding CONV, config has " + c.embedding());
-    }
     CheckpointMapping.Builder m = CheckpointMapping.builder(TIMM);
-    timmStem(m, c.classToken());
+    timmStem(m, c, c.classToken());
     for (int i = 0; i < c.depth(); i++) {
       String ours = "blocks/" + i;
       String theirs = "blocks." + i;
@@ -63,7 +65,37 @@ public final class ViTMappings {
       }
       timmFeedForward(m, ours, theirs);
     }
-    return timmHead(m);
+    return timmHead(m, c);
+  }
+
+  /**
+   * timm {@code VisionTransformer}'s stem for a ViT-family config: {@code cls_token}, {@code reg_token},
+   * {@code pos_embed} as they are, the conv patch embedding (bias unless {@code CONV_NO_BIAS}), {@code norm_pre}.
+   */
+  public static void timmStem(CheckpointMapping.Builder m, ViTFamilyConfig c, boolean classToken) {
+    if (!c.embedding().isConv()) {
+      throw new IllegalArgumentException("timm ViT checkpoints need embedding CONV or CONV_NO_BIAS, config has " + c.embedding());
+    }
+    if (classToken) {
+      m.add("cls_token", "cls_token", Conversion.IDENTITY);
+    }
+    if (c.registerTokens() > 0) {
+      m.add("reg_token", "reg_token", Conversion.IDENTITY);
+    }
+    // timm's resample_abs_pos_embed keeps num_prefix_tokens rows, 0 under no_embed_class
+    int prefix = c.noEmbedClass() ? 0 : (classToken ? 1 : 0) + c.registerTokens();
+    m.positionEmbedding("pos_embed", "pos_embed", prefix, c.imageHeight() / c.patchHeight(), c.imageWidth() / c.patchWidth());
+    m.conv("patch_embed/proj", "patch_embed.proj", c.embedding() == PatchEmbedding.Style.CONV);
+    if (c.preNorm()) {
+      m.layerNorm("norm_pre", "norm_pre");
+    }
+  }
+
+  /** timm's final norm ({@code norm} on the tokens, or {@code fc_norm} after pooling) and {@code head}; the finished table. */
+  public static CheckpointMapping timmHead(CheckpointMapping.Builder m, ViTFamilyConfig c) {
+    m.layerNorm("norm", c.finalNorm() == NormPlacement.POOLED ? "fc_norm" : "norm");
+    m.linear("head", "head", true);
+    return m.build();
   }
 
   /** timm's stem: {@code cls_token} (when there is one) and {@code pos_embed} as they are, the conv patch embedding. */

@@ -3,7 +3,10 @@ package dev.vittf.arch.vit;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vittf.blocks.PatchEmbedding;
 import dev.vittf.io.Kwargs;
+import dev.vittf.models.NormPlacement;
 import dev.vittf.models.Pool;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reference-model converters for the ViT family (families {@code vit} and {@code timm_vit} of {@link
@@ -38,26 +41,96 @@ public final class ViTReferences {
     return builder.attentionOutputProjection(!(k.integer("heads") == 1 && k.integer("dim_head", 64) == k.integer("dim")));
   }
 
-  /** timm {@code vit_*} models: {@code VisionTransformer(**kwargs)} with the ViT-B/16 defaults. */
+  /**
+   * timm {@code vit_*} models: {@code VisionTransformer(**kwargs)} with the ViT-B/16 defaults, every
+   * argument that changes the function read ({@link #timmFamily}); {@code block_fn} must be timm's
+   * {@code Block} (a {@code ParallelThingsBlock} model is the {@code timm_parallel_vit} family).
+   */
   public static ViTConfig timm(JsonNode kwargs) {
     Kwargs k = new Kwargs("timm VisionTransformer", kwargs);
-    ViTConfig c = timmFamily(k, k.timmCommon(ViTConfig.builder(), null), 0).build();
+    if (timmBranches(k) != 1) {
+      throw new IllegalArgumentException(k.owner() + ": block_fn ParallelThingsBlock builds a Parallel ViT: describe it"
+          + " as family timm_parallel_vit");
+    }
+    ViTConfig.Builder b = k.timmCommon(ViTConfig.builder(), null);
+    boolean classToken = k.bool("class_token", true);
+    ViTConfig c = timmFamily(k, b, 0, classToken).classToken(classToken).build();
     k.finish();
     return c;
   }
 
   /**
-   * The ViT-family arguments of timm's {@code VisionTransformer} (also read for its {@code
-   * ParallelThingsBlock} variant): conv embedding, qkv bias, eps 1e-6, {@code drop_rate}, {@code
-   * drop_path_rate} and {@code init_values} (LayerScale, {@code defaultInit} if absent).
+   * The parallel branches timm's {@code block_fn} argument asks for: 1 for {@code Block} (or none given),
+   * {@code num_parallel} (default 2) for {@code ParallelThingsBlock}. The JSON records the callable as
+   * its Python repr, e.g. {@code "functools.partial(timm.models.vision_transformer.ParallelThingsBlock,
+   * num_parallel=3)"}.
+   *
+   * @throws IllegalArgumentException naming any other block type
    */
-  public static <B extends ViTFamilyBuilder<?, B>> B timmFamily(Kwargs k, B builder, double defaultInit) {
+  public static int timmBranches(Kwargs k) {
+    String fn = k.string("block_fn", null);
+    if (fn == null || fn.matches("(timm\\.models\\.vision_transformer\\.)?Block")) {
+      return 1;
+    }
+    Matcher m = PARALLEL_BLOCK.matcher(fn.strip());
+    if (!m.matches()) {
+      throw new IllegalArgumentException(k.owner() + ": block_fn '" + fn + "' is not supported (supported: Block,"
+          + " ParallelThingsBlock, functools.partial(ParallelThingsBlock, num_parallel=N))");
+    }
+    return m.group(1) == null ? 2 : Integer.parseInt(m.group(1));
+  }
+
+  private static final Pattern PARALLEL_BLOCK = Pattern.compile(
+      "(?:functools\\.partial\\(\\s*)?(?:timm\\.models\\.vision_transformer\\.)?ParallelThingsBlock"
+          + "(?:\\s*,\\s*num_parallel\\s*=\\s*(\\d{1,3})\\s*\\))?");
+
+  /**
+   * The ViT-family arguments of timm's {@code VisionTransformer} (also read for its {@code
+   * ParallelThingsBlock} variant): conv embedding (no bias under {@code pre_norm}), {@code qkv_bias},
+   * eps 1e-6, {@code global_pool} ({@code token}, {@code avg}, {@code max}, {@code avgmax}), {@code
+   * fc_norm} (default: on for the non-token pools), {@code reg_tokens}, {@code no_embed_class}, {@code
+   * pre_norm}, {@code init_values} (LayerScale, {@code defaultInit} if absent), the dropout rates, and the
+   * arguments accepted only at their default ({@code qk_norm}, {@code proj_bias}, {@code final_norm},
+   * {@code pos_embed}, {@code dynamic_img_size}, {@code dynamic_img_pad}, {@code patch_drop_rate}).
+   * {@code weight_init} and {@code fix_init} only change the random initialisation and are accepted.
+   *
+   * @param classToken whether the model has a class token ({@code class_token}, read by the caller)
+   */
+  public static <B extends ViTFamilyBuilder<?, B>> B timmFamily(Kwargs k, B builder, double defaultInit, boolean classToken) {
+    String globalPool = k.choice("global_pool", "token", "avg", "max", "avgmax");
+    if (!classToken && globalPool.equals("token")) {
+      throw new IllegalArgumentException(k.owner() + ": global_pool='token' needs class_token=True");
+    }
+    Pool pool = switch (globalPool) {
+      case "avg" -> Pool.AVG;
+      case "max" -> Pool.MAX;
+      case "avgmax" -> Pool.AVG_MAX;
+      default -> Pool.CLS;
+    };
+    boolean fcNorm = k.bool("fc_norm", pool != Pool.CLS);
+    boolean preNorm = k.bool("pre_norm", false);
+    k.onlyDefault("qk_norm", false);
+    k.onlyDefault("proj_bias", true);
+    k.onlyDefault("final_norm", true);
+    k.onlyDefault("pos_embed", "learn");
+    k.onlyDefault("dynamic_img_size", false);
+    k.onlyDefault("dynamic_img_pad", false);
+    k.onlyDefault("patch_drop_rate", 0);
+    k.string("weight_init", "");
+    k.bool("fix_init", false);
+    double dropRate = k.number("drop_rate", 0);
     return builder
+        .pool(pool)
+        .finalNorm(fcNorm ? NormPlacement.POOLED : NormPlacement.TOKENS)
+        .registerTokens(k.integer("reg_tokens", 0))
+        .noEmbedClass(k.bool("no_embed_class", false))
+        .preNorm(preNorm)
         .qkvBias(k.bool("qkv_bias", true))
-        .embedding(PatchEmbedding.Style.CONV)
+        .embedding(preNorm ? PatchEmbedding.Style.CONV_NO_BIAS : PatchEmbedding.Style.CONV)
         .normEps(1e-6)
         .layerScaleInit(k.has("init_values") ? k.number("init_values", 0) : defaultInit)
-        .dropout(k.number("drop_rate", 0))
+        .dropout(k.number("proj_drop_rate", dropRate))
+        .embDropout(k.number("pos_drop_rate", dropRate))
         .dropPath(k.number("drop_path_rate", 0));
   }
 }
