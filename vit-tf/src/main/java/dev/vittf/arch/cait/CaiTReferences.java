@@ -36,7 +36,8 @@ public final class CaiTReferences {
     CaiTConfig.Builder b = k.timmCommon(CaiTConfig.builder().timmStyle(), null);
     k.choice("global_pool", "token");
     // timm's Cait: mlp_ratio_token_only (default 4.0) sizes the class-attention MLPs on its own
-    b.clsMlpDim((int) (k.integer("embed_dim") * k.number("mlp_ratio_token_only", 4.0)));
+    int tokenMlp = (int) (k.integer("embed_dim") * k.number("mlp_ratio_token_only", 4.0));
+    b.clsMlpDim(tokenMlp == (int) (k.integer("embed_dim") * k.number("mlp_ratio", 4.0)) ? null : tokenMlp);
     if (k.number("drop_rate", 0) != 0) {
       throw new IllegalArgumentException("timm Cait: head dropout (drop_rate) is not supported");
     }

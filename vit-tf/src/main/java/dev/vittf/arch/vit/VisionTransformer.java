@@ -10,6 +10,7 @@ import dev.vittf.core.ParameterRole;
 import dev.vittf.models.Network;
 import dev.vittf.models.NormPlacement;
 import dev.vittf.models.Pool;
+import java.util.ArrayList;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -80,16 +81,22 @@ public record VisionTransformer(
     Ops tf = ctx.tf();
     long dim = embedding.dim();
     Operand<TFloat32> x = embedding.apply(ctx.child("patch_embed"), images);
+    // parameters in timm's state-dict order: cls_token, reg_token, pos_embed
+    List<Operand<TFloat32>> prefix = new ArrayList<>();
+    if (classToken) {
+      prefix.add(classTokens(ctx, x, dim));
+    }
+    if (registerTokens > 0) {
+      prefix.add(registerTokens(ctx, x, dim));
+    }
     Operand<TFloat32> pos =
         ctx.parameter("pos_embed", ParameterRole.EMBEDDING, Initializer.truncatedNormal(0.02), 1, positionRows(), dim);
     if (noEmbedClass) {
       x = tf.math.add(x, pos);
     }
-    if (registerTokens > 0) {
-      x = tf.concat(List.of(registerTokens(ctx, x, dim), x), tf.constant(1));
-    }
-    if (classToken) {
-      x = prependClassToken(ctx, x, dim);
+    if (!prefix.isEmpty()) {
+      prefix.add(x);
+      x = tf.concat(prefix, tf.constant(1));
     }
     if (!noEmbedClass) {
       x = tf.math.add(x, pos);
@@ -145,11 +152,6 @@ public record VisionTransformer(
     Operand<TFloat32> tiled =
         tf.tile(reg, tf.concat(List.of(ctx.batchDim(like), tf.constant(new int[] {1, 1})), tf.constant(0)));
     return tf.reshape(tiled, tf.constant(new int[] {-1, registerTokens, (int) dim}));
-  }
-
-  /** Prepends the learned {@code cls_token [1, 1, D]}, tiled over the dynamic batch. */
-  static Operand<TFloat32> prependClassToken(BuildContext ctx, Operand<TFloat32> x, long dim) {
-    return ctx.tf().concat(List.of(classTokens(ctx, x, dim), x), ctx.tf().constant(1));
   }
 
   /** The learned {@code cls_token [1, 1, D]} tiled to {@code [B, 1, D]}, B the dynamic batch of {@code like}. */
