@@ -35,6 +35,17 @@ public final class Checkpoints {
   }
 
   /**
+   * Every tensor of a checkpoint file, under its own names: safetensors, or a PyTorch {@code torch.save}
+   * zip archive ({@code pytorch_model.bin}, {@code .pth}, {@code .pt}), told apart by content, read by the
+   * safe {@link TorchCheckpoint} reader (a pickle is data, never code).
+   *
+   * @throws SafeTensorsException or {@link TorchCheckpointException} if the file is malformed or refused
+   */
+  public static Map<String, HostTensor> tensors(Path file) throws IOException {
+    return TorchCheckpoint.isTorchFile(file) ? TorchCheckpoint.read(file) : SafeTensors.read(file).tensors();
+  }
+
+  /**
    * Reads a checkpoint and returns our weights for {@code config}, checked strictly against the
    * model's parameters.
    *
@@ -42,7 +53,7 @@ public final class Checkpoints {
    * @throws SafeTensorsException if the file is malformed
    */
   public static Map<String, HostTensor> read(Path file, ModelConfig config, CheckpointSource source) throws IOException {
-    Map<String, HostTensor> raw = SafeTensors.read(file).tensors();
+    Map<String, HostTensor> raw = tensors(file);
     return convert(raw, config, source, ModelParameters.of(config));
   }
 
@@ -54,7 +65,7 @@ public final class Checkpoints {
    */
   public static Map<String, HostTensor> readResampled(Path file, ModelConfig config, CheckpointSource source)
       throws IOException {
-    Map<String, HostTensor> raw = SafeTensors.read(file).tensors();
+    Map<String, HostTensor> raw = tensors(file);
     return convert(raw, config, source, ModelParameters.of(config), true);
   }
 
@@ -92,7 +103,7 @@ public final class Checkpoints {
     // Reading (I/O and conversion to floats) needs no TensorFlow: overlap it with the graph build.
     CompletableFuture<Map<String, HostTensor>> raw = CompletableFuture.supplyAsync(() -> {
       try {
-        return SafeTensors.read(file).tensors();
+        return tensors(file);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -130,7 +141,7 @@ public final class Checkpoints {
    * initialisers: every parameter is overwritten, so they are skipped.
    */
   public static void load(VitModel model, Path file, CheckpointSource source) throws IOException {
-    Map<String, HostTensor> raw = SafeTensors.read(file).tensors();
+    Map<String, HostTensor> raw = tensors(file);
     model.loadWeights(convert(raw, model.config(), source, model.parameters()));
   }
 
