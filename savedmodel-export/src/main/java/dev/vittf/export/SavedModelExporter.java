@@ -14,7 +14,6 @@ import dev.vittf.models.ConfigJson;
 import dev.vittf.models.ModelConfig;
 import dev.vittf.models.ModelFunction;
 import dev.vittf.models.ModelGraph;
-import dev.vittf.models.ModelParameters;
 import dev.vittf.models.Preprocessing;
 import dev.vittf.models.Presets;
 import java.io.IOException;
@@ -124,11 +123,12 @@ public final class SavedModelExporter {
       Path staging = VersionDirectories.createStaging(absBase, version);
       try {
         Path model = staging.resolve("model");
-        List<String> sigs = write(config, weights, values, staging, model, options, pre, sw);
-        writeMetadata(model, config, weights, options, pre, version, sigs);
+        Written written = write(config, weights, values, staging, model, options, pre, sw);
+        List<String> sigs = written.signatures();
+        writeMetadata(model, config, weights, options, pre, version, written);
         VersionDirectories.commit(staging, model, target, options.overwrite());
         sw.done("commit version " + version);
-        return new Result(target, version, sigs, ModelParameters.count(config), options.xla(),
+        return new Result(target, version, sigs, written.parameterCount(), options.xla(),
             Duration.ofNanos(System.nanoTime() - start));
       } catch (ExportException e) {
         if (e.reason() == ExportException.Reason.VERSION_EXISTS && options.version() == null && attempt < MAX_VERSION_RETRIES) {
@@ -160,8 +160,11 @@ public final class SavedModelExporter {
     }
   }
 
+  /** What {@link #write} wrote: the signature keys and the number of scalar parameters saved. */
+  private record Written(List<String> signatures, long parameterCount) {}
+
   /** Builds the serving graph, puts the weights into it and writes the SavedModel into {@code model}. */
-  private static List<String> write(ModelConfig config, Weights weights, Map<String, HostTensor> values, Path staging,
+  private static Written write(ModelConfig config, Weights weights, Map<String, HostTensor> values, Path staging,
       Path model, ExportOptions options, Preprocessing pre, Stopwatch sw) throws IOException {
     long seed = weights instanceof Weights.Seed s ? s.seed() : 0;
     try (Graph g = new Graph()) {
@@ -188,7 +191,7 @@ public final class SavedModelExporter {
         }
         exporter.export();
         sw.done("write SavedModel");
-        return keys;
+        return new Written(keys, store.parameterCount());
       }
     }
   }
@@ -215,7 +218,7 @@ public final class SavedModelExporter {
   }
 
   private static void writeMetadata(Path model, ModelConfig config, Weights weights, ExportOptions options,
-      Preprocessing pre, long version, List<String> sigs) throws IOException {
+      Preprocessing pre, long version, Written written) throws IOException {
     ObjectNode meta = JSON.createObjectNode();
     meta.put("format", "vit-tf SavedModel export");
     meta.put("formatVersion", 1);
@@ -230,9 +233,9 @@ public final class SavedModelExporter {
     p.put("scale", "pixel / 255, then (x - mean) / std");
     meta.put("xla", options.xla());
     ArrayNode s = meta.putArray("signatures");
-    sigs.forEach(s::add);
+    written.signatures().forEach(s::add);
     meta.put("weights", weights.describe());
-    meta.put("parameters", ModelParameters.count(config));
+    meta.put("parameters", written.parameterCount());
     Path dir = Files.createDirectories(model.resolve(ServingSignatures.EXTRA_DIR));
     Files.writeString(dir.resolve(ServingSignatures.METADATA_FILE), JSON.writeValueAsString(meta) + "\n");
   }

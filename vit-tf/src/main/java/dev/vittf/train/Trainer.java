@@ -102,6 +102,8 @@ public final class Trainer implements AutoCloseable {
   private final List<String> decayed = new ArrayList<>();
   private long step;
   private long seed;
+  /** Whether the parameters hold values (random initial ones, or loaded or restored). Guarded by {@code this}. */
+  private boolean parametersReady;
   private VitModel evalModel;
 
   private Trainer(ModelConfig config, TrainConfig train, long totalSteps) {
@@ -186,8 +188,7 @@ public final class Trainer implements AutoCloseable {
       state = new VariableIo(g, vars, shapes);
 
       s = new Session(g, sessionConfig(train.threads()));
-      s.initialize(); // the optimizer's moments (init-scope ops)
-      store.initialize(s);
+      s.initialize(); // the optimizer's moments (init-scope ops, zeros); the parameters on first use
     } catch (RuntimeException | Error e) {
       if (s != null) {
         s.close();
@@ -214,6 +215,18 @@ public final class Trainer implements AutoCloseable {
       b.setIntraOpParallelismThreads(threads).setInterOpParallelismThreads(1);
     }
     return b.build();
+  }
+
+  /**
+   * The session, after writing the parameters' seeded initial values unless weights were loaded or a
+   * checkpoint restored before: resuming never pays for random initialisation.
+   */
+  private synchronized Session session() {
+    if (!parametersReady) {
+      store.initialize(session);
+      parametersReady = true;
+    }
+    return session;
   }
 
   private static int[] allAxes(Operand<?> x) {
@@ -282,7 +295,7 @@ public final class Trainer implements AutoCloseable {
         TFloat32 b1 = TFloat32.scalarOf((float) Math.pow(train.beta1(), t));
         TFloat32 b2 = TFloat32.scalarOf((float) Math.pow(train.beta2(), t));
         TInt64 key = TInt64.vectorOf(seed, step)) {
-      Session.Runner r = session.runner().feed(images, x).feed(labels, y).feed(lr, lrT).feed(beta1Power, b1)
+      Session.Runner r = session().runner().feed(images, x).feed(labels, y).feed(lr, lrT).feed(beta1Power, b1)
           .feed(beta2Power, b2).fetch(loss).fetch(gradientNorm).addTarget(update);
       if (rngKey != null) {
         r.feed(rngKey, key);
@@ -322,7 +335,7 @@ public final class Trainer implements AutoCloseable {
     try (TFloat32 x = TFloat32.tensorOf(Shape.of(batch.shape()), b -> b.asRawTensor().data().asFloats().write(batch.images()));
         TInt32 y = TInt32.vectorOf(batch.labels());
         TInt64 key = TInt64.vectorOf(seed, rngStep)) {
-      Session.Runner r = session.runner().feed(images, x).feed(labels, y).fetch(loss);
+      Session.Runner r = session().runner().feed(images, x).feed(labels, y).fetch(loss);
       if (rngKey != null) {
         r.feed(rngKey, key);
       }
@@ -371,7 +384,7 @@ public final class Trainer implements AutoCloseable {
 
   /** The current weights by parameter name. */
   public Map<String, HostTensor> weights() {
-    return store.read(session);
+    return store.read(session());
   }
 
   /** Replaces the weights (strict: every parameter, exact shapes). Optimizer moments are kept. */
@@ -380,7 +393,10 @@ public final class Trainer implements AutoCloseable {
     if (!missing.isEmpty()) {
       throw new IllegalArgumentException("weights do not match the model: missing " + missing);
     }
-    store.assign(session, weights);
+    synchronized (this) {
+      store.assign(session, weights);
+      parametersReady = true;
+    }
   }
 
   /**
@@ -394,7 +410,7 @@ public final class Trainer implements AutoCloseable {
     meta.put("architecture", config.architecture());
     meta.put("step", Long.toString(step));
     meta.put("seed", Long.toString(seed));
-    SafeTensors.write(file, state.read(session), meta);
+    SafeTensors.write(file, state.read(session()), meta);
   }
 
   /**
@@ -446,7 +462,10 @@ public final class Trainer implements AutoCloseable {
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(file + ": not a training checkpoint of this model: " + String.join("; ", problems));
     }
-    state.assign(session, c.tensors());
+    synchronized (this) {
+      state.assign(session, c.tensors()); // every parameter and moment: checked complete above
+      parametersReady = true;
+    }
     step = newStep;
     seed = newSeed;
     return meta;
