@@ -2,6 +2,7 @@ package dev.vittf.io;
 
 import dev.vittf.core.HostTensor;
 import java.util.Arrays;
+import java.util.function.BiFunction;
 
 /**
  * Layout conversion from a PyTorch tensor to ours. Declared per mapping entry, never guessed from a
@@ -9,17 +10,27 @@ import java.util.Arrays;
  */
 public enum Conversion {
   /** Same shape, same layout. */
-  IDENTITY,
+  IDENTITY((source, target) -> source, (ours, source) -> ours),
   /** Same elements, only singleton axes differ ({@code [1, 1, D] -> [D]}, {@code [N, D] -> [1, N, D]}). */
-  RESHAPE,
+  RESHAPE(HostTensor::reshape, HostTensor::reshape),
   /** {@code nn.Linear.weight [out, in]} to a dense kernel {@code [in, out]}; also timm's head-mixing Linear. */
-  LINEAR,
+  LINEAR((source, target) -> source.permute(1, 0), (ours, source) -> ours.permute(1, 0)),
   /** {@code nn.Conv2d.weight [out, in, kh, kw]} to HWIO {@code [kh, kw, in, out]}. */
-  CONV,
+  CONV((source, target) -> source.permute(2, 3, 1, 0), (ours, source) -> ours.permute(3, 2, 0, 1)),
   /** 1x1 {@code nn.Conv2d.weight [out, in, 1, 1]} to a dense kernel {@code [in, out]}. */
-  CONV_1X1_TO_DENSE,
+  CONV_1X1_TO_DENSE((source, target) -> source.reshape(source.dim(0), source.dim(1)).permute(1, 0),
+      (ours, source) -> ours.permute(1, 0).reshape(source)),
   /** Depthwise {@code nn.Conv2d(C, C, k, groups=C).weight [C, 1, kh, kw]} to {@code [kh, kw, C, 1]}. */
-  DEPTHWISE;
+  DEPTHWISE((source, target) -> source.permute(2, 3, 0, 1), (ours, source) -> ours.permute(2, 3, 0, 1));
+
+  // Each direction takes the tensor and the shape of the other side.
+  private final BiFunction<HostTensor, long[], HostTensor> toOurs;
+  private final BiFunction<HostTensor, long[], HostTensor> toTheirs;
+
+  Conversion(BiFunction<HostTensor, long[], HostTensor> toOurs, BiFunction<HostTensor, long[], HostTensor> toTheirs) {
+    this.toOurs = toOurs;
+    this.toTheirs = toTheirs;
+  }
 
   /** Whether a source tensor of shape {@code source} can be converted to {@code target}. */
   public boolean accepts(long[] source, long[] target) {
@@ -43,26 +54,12 @@ public enum Conversion {
 
   /** Converts a source tensor (already checked with {@link #accepts}) to our layout. */
   public HostTensor apply(HostTensor source, long[] target) {
-    return switch (this) {
-      case IDENTITY -> source;
-      case RESHAPE -> source.reshape(target);
-      case LINEAR -> source.permute(1, 0);
-      case CONV -> source.permute(2, 3, 1, 0);
-      case CONV_1X1_TO_DENSE -> source.reshape(source.dim(0), source.dim(1)).permute(1, 0);
-      case DEPTHWISE -> source.permute(2, 3, 0, 1);
-    };
+    return toOurs.apply(source, target);
   }
 
   /** The inverse: our tensor back to the PyTorch layout (for writing checkpoints in their format). */
   public HostTensor invert(HostTensor ours, long[] sourceShape) {
-    return switch (this) {
-      case IDENTITY -> ours;
-      case RESHAPE -> ours.reshape(sourceShape);
-      case LINEAR -> ours.permute(1, 0);
-      case CONV -> ours.permute(3, 2, 0, 1);
-      case CONV_1X1_TO_DENSE -> ours.permute(1, 0).reshape(sourceShape);
-      case DEPTHWISE -> ours.permute(2, 3, 0, 1);
-    };
+    return toTheirs.apply(ours, sourceShape);
   }
 
   private static long[] squeeze(long[] s) {

@@ -2,7 +2,6 @@ package dev.vittf.arch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,11 +14,13 @@ import dev.vittf.arch.deepvit.DeepViTConfig;
 import dev.vittf.arch.parallelvit.ParallelViTConfig;
 import dev.vittf.arch.scalablevit.ScalableViTConfig;
 import dev.vittf.arch.vit.ViTConfig;
+import dev.vittf.core.HostTensor;
 import dev.vittf.io.CheckpointMapping;
 import dev.vittf.io.CheckpointSource;
 import dev.vittf.io.Checkpoints;
 import dev.vittf.io.ReferenceModels.ReferenceModel;
 import dev.vittf.io.ReferenceModels;
+import dev.vittf.io.SafeTensors;
 import dev.vittf.models.ConfigJson;
 import dev.vittf.models.ModelConfig;
 import dev.vittf.models.Network;
@@ -29,6 +30,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -83,9 +85,16 @@ class ArchitecturesTest {
         ReferenceModel ref = ReferenceModels.fromJson(JSON.readTree(json.toFile()));
         assertEquals(a.configType(), ref.config().getClass(), f.name());
         assertEquals(f.source(), ref.source(), f.name());
+        // the family's table claims every tensor of its checkpoint exactly once, and our tensors convert back
+        Path file = Fixtures.dir().resolve(f.name() + ".safetensors");
+        Map<String, HostTensor> raw = SafeTensors.read(file).tensors();
+        Map<String, HostTensor> ours = Checkpoints.read(file, ref.config(), ref.source());
         CheckpointMapping m = Checkpoints.mapping(ref.config(), ref.source());
-        assertNotNull(Checkpoints.read(Fixtures.dir().resolve(f.name() + ".safetensors"), ref.config(), ref.source()));
-        assertFalse(m.entries().isEmpty(), f.name());
+        assertEquals(raw.size(), m.entries().size() + m.expectedEmpty().size(), f.name());
+        for (CheckpointMapping.Entry en : m.entries()) {
+          HostTensor back = en.conversion().invert(ours.get(en.ours()), raw.get(en.theirs()).shape());
+          assertEquals(0.0, back.maxAbsDiff(raw.get(en.theirs())), f.name() + ": " + en.theirs());
+        }
       }
     }
     assertEquals(Set.copyOf(Architectures.referenceFamilies()), families);

@@ -8,8 +8,8 @@ import dev.vittf.blocks.LayerScale;
 import dev.vittf.blocks.PatchEmbedding;
 import dev.vittf.blocks.TransformerBlock;
 import dev.vittf.core.ConfigCheck;
+import dev.vittf.models.FormulationBuilder;
 import dev.vittf.models.Network;
-import dev.vittf.models.PatchModelBuilder;
 import dev.vittf.models.PatchTransformerConfig;
 import dev.vittf.models.PatchTransformerFields;
 import java.util.Collections;
@@ -172,7 +172,7 @@ public record CaiTConfig(
   }
 
   /** Builder; {@link #build()} validates. */
-  public static final class Builder extends PatchModelBuilder<CaiTConfig, Builder> {
+  public static final class Builder extends FormulationBuilder<CaiTConfig, Builder> {
     private Builder() {
       super(CaiTConfig.class);
       vitPytorchStyle();
@@ -210,26 +210,17 @@ public record CaiTConfig(
     /** Hidden width of the class-attention MLPs (default null: {@code mlpDim}). */
     public Builder clsMlpDim(Integer v) { return set("clsMlpDim", v); }
 
-    /** Patch embedding style (default LayerNorm, Linear, LayerNorm). */
-    public Builder embedding(PatchEmbedding.Style v) { return set("embedding", v); }
-
     /** Patch-stage q/k/v layout (default Q_KV). */
     public Builder patchQkvLayout(QkvLayout v) { return set("patchQkvLayout", v); }
 
     /** Class-stage q/k/v layout (default Q_KV; FUSED is invalid). */
     public Builder classQkvLayout(QkvLayout v) { return set("classQkvLayout", v); }
 
-    /** Biases on q/k/v (default false). */
-    public Builder qkvBias(boolean v) { return set("qkvBias", v); }
-
     /** Talking heads in the class stage too (default true). */
     public Builder classTalkingHeads(boolean v) { return set("classTalkingHeads", v); }
 
     /** Whether class attention normalises the patch tokens it reads (default false). */
     public Builder normalizeClassContext(boolean v) { return set("normalizeClassContext", v); }
-
-    /** LayerScale initial value (default: {@link LayerScale#paperEpsilon} of {@code depth}). */
-    public Builder layerScaleInit(double v) { return set("layerScaleInit", v); }
 
     /** Stochastic depth rate of every residual branch (default 0). */
     public Builder layerDropout(double v) { return set("layerDropout", v); }

@@ -31,24 +31,17 @@ public final class ParallelViTMappings {
     m.add("cls_token", "cls_token", Conversion.IDENTITY);
     m.add("pos_embed", "pos_embedding", Conversion.IDENTITY);
     m.linear("patch_embed/proj", "to_patch_embedding.1", true);
-    for (int i = 0; i < c.depth(); i++) {
-      String ours = "blocks/" + i;
-      String theirs = "transformer.layers." + i;
-      for (int b = 0; b < c.numParallelBranches(); b++) {
-        String a = ours + "/attns/" + b;
-        String ta = theirs + ".0.fns." + b;
-        m.layerNorm(a + "/norm", ta + ".norm");
-        m.linear(a + "/attn/qkv", ta + ".to_qkv", c.qkvBias());
-        if (c.attentionOutputProjection()) {
-          m.linear(a + "/attn/proj", ta + ".to_out.0", true);
-        }
+    eachBranch(c, (a, i, b) -> {
+      String ta = "transformer.layers." + i + ".0.fns." + b;
+      m.layerNorm(a + "/norm", ta + ".norm");
+      m.linear(a + "/attn/qkv", ta + ".to_qkv", c.qkvBias());
+      if (c.attentionOutputProjection()) {
+        m.linear(a + "/attn/proj", ta + ".to_out.0", true);
       }
-      for (int b = 0; b < c.numParallelBranches(); b++) {
-        String f = ours + "/ffns/" + b;
-        String tf = theirs + ".1.fns." + b;
-        ViTMappings.feedForward(m, f + "/norm", f + "/mlp", tf + ".net.0", tf + ".net.1", tf + ".net.4");
-      }
-    }
+    }, (f, i, b) -> {
+      String tf = "transformer.layers." + i + ".1.fns." + b;
+      ViTMappings.feedForward(m, f + "/norm", f + "/mlp", tf + ".net.0", tf + ".net.1", tf + ".net.4");
+    });
     m.layerNorm("norm", "mlp_head.0");
     m.linear("head", "mlp_head.1", true);
     return m.build();
@@ -59,27 +52,43 @@ public final class ParallelViTMappings {
     require(c.attentionOutputProjection(), "timm parallel ViT checkpoints always have attention projections");
     CheckpointMapping.Builder m = CheckpointMapping.builder(TIMM);
     ViTMappings.timmStem(m, c, true);
+    eachBranch(c, (a, i, b) -> {
+      String ta = "blocks." + i + ".attns." + b;
+      ViTMappings.timmAttention(m, a + "/norm", a + "/attn", ta + ".norm", ta + ".attn", c.qkvBias());
+      layerScale(m, c, a, ta);
+    }, (f, i, b) -> {
+      String tf = "blocks." + i + ".ffns." + b;
+      ViTMappings.feedForward(m, f + "/norm", f + "/mlp", tf + ".norm", tf + ".mlp.fc1", tf + ".mlp.fc2");
+      layerScale(m, c, f, tf);
+    });
+    return ViTMappings.timmHead(m, c);
+  }
+
+  /** Adds the rows of one branch: {@code ours} is its scope, {@code layer} and {@code branch} its indices. */
+  @FunctionalInterface
+  private interface BranchRows {
+    void add(String ours, int layer, int branch);
+  }
+
+  /**
+   * Visits every branch in upstream's module order (a layer's attention branches, then its feed-forward
+   * branches) with our scopes {@code blocks/<i>/attns/<b>} and {@code blocks/<i>/ffns/<b>}.
+   */
+  private static void eachBranch(ParallelViTConfig c, BranchRows attention, BranchRows feedForward) {
     for (int i = 0; i < c.depth(); i++) {
-      String ours = "blocks/" + i;
-      String theirs = "blocks." + i;
       for (int b = 0; b < c.numParallelBranches(); b++) {
-        String a = ours + "/attns/" + b;
-        String ta = theirs + ".attns." + b;
-        ViTMappings.timmAttention(m, a + "/norm", a + "/attn", ta + ".norm", ta + ".attn", c.qkvBias());
-        if (c.layerScaleInit() > 0) {
-          m.add(a + "/ls/gamma", ta + ".ls.gamma", Conversion.IDENTITY);
-        }
+        attention.add("blocks/" + i + "/attns/" + b, i, b);
       }
       for (int b = 0; b < c.numParallelBranches(); b++) {
-        String f = ours + "/ffns/" + b;
-        String tf = theirs + ".ffns." + b;
-        ViTMappings.feedForward(m, f + "/norm", f + "/mlp", tf + ".norm", tf + ".mlp.fc1", tf + ".mlp.fc2");
-        if (c.layerScaleInit() > 0) {
-          m.add(f + "/ls/gamma", tf + ".ls.gamma", Conversion.IDENTITY);
-        }
+        feedForward.add("blocks/" + i + "/ffns/" + b, i, b);
       }
     }
-    return ViTMappings.timmHead(m, c);
+  }
+
+  private static void layerScale(CheckpointMapping.Builder m, ParallelViTConfig c, String ours, String theirs) {
+    if (c.layerScaleInit() > 0) {
+      m.add(ours + "/ls/gamma", theirs + ".ls.gamma", Conversion.IDENTITY);
+    }
   }
 
   private static void require(boolean ok, String message) {

@@ -1,19 +1,19 @@
 package dev.vittf.arch.vit;
 
-import dev.vittf.blocks.PatchEmbedding;
+import dev.vittf.models.FormulationBuilder;
 import dev.vittf.models.ModelConfig;
 import dev.vittf.models.NormPlacement;
-import dev.vittf.models.PatchModelBuilder;
 import dev.vittf.models.Pool;
 
 /**
- * The setters of the {@link ViTOptions} fields, shared by the ViT and Parallel ViT builders.
+ * The setters of the {@link ViTOptions} fields, shared by the ViT and Parallel ViT builders (embedding, qkv
+ * bias and LayerScale come from {@link FormulationBuilder}, shared with CaiT).
  *
  * @param <C> the config record
  * @param <B> the concrete builder
  */
 public abstract class ViTFamilyBuilder<C extends ModelConfig, B extends ViTFamilyBuilder<C, B>>
-    extends PatchModelBuilder<C, B> {
+    extends FormulationBuilder<C, B> {
 
   /** A builder for {@code type} with the shared defaults and an output projection in attention. */
   protected ViTFamilyBuilder(Class<C> type) {
@@ -24,12 +24,6 @@ public abstract class ViTFamilyBuilder<C extends ModelConfig, B extends ViTFamil
   /** Pooling (default class token). */
   public B pool(Pool v) { return set("pool", v); }
 
-  /** Patch embedding style. */
-  public B embedding(PatchEmbedding.Style v) { return set("embedding", v); }
-
-  /** Biases on q/k/v (default false). */
-  public B qkvBias(boolean v) { return set("qkvBias", v); }
-
   /** Attention output projection (default true). */
   public B attentionOutputProjection(boolean v) { return set("attentionOutputProjection", v); }
 
@@ -38,9 +32,6 @@ public abstract class ViTFamilyBuilder<C extends ModelConfig, B extends ViTFamil
 
   /** Maximum stochastic depth rate (per branch; default 0). */
   public B dropPath(double v) { return set("dropPath", v); }
-
-  /** LayerScale initial value (per branch; default 0 = none). */
-  public B layerScaleInit(double v) { return set("layerScaleInit", v); }
 
   /** Register tokens after the class token (default 0). */
   public B registerTokens(int v) { return set("registerTokens", v); }

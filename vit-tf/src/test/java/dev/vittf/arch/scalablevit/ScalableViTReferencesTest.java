@@ -1,4 +1,4 @@
-package dev.vittf.io;
+package dev.vittf.arch.scalablevit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,17 +9,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vittf.Fixtures;
-import dev.vittf.arch.parallelvit.ParallelViTConfig;
-import dev.vittf.arch.scalablevit.ScalableViTConfig;
-import dev.vittf.arch.scalablevit.ScalableViTReferences;
 import dev.vittf.core.HostTensor;
+import dev.vittf.io.CheckpointMismatchException;
+import dev.vittf.io.CheckpointSource;
+import dev.vittf.io.Checkpoints;
+import dev.vittf.io.ReferenceModels;
+import dev.vittf.io.SafeTensors;
 import dev.vittf.models.ModelParameters;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Reference-model conversion and checkpoint tables of the Parallel ViT and ScalableViT families. */
-class ParallelScalableReferencesTest {
+/** Reference-model conversion and checkpoint table of the ScalableViT family. */
+class ScalableViTReferencesTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private static ObjectNode fixture(String name) throws Exception {
@@ -72,14 +74,6 @@ class ParallelScalableReferencesTest {
     assertTrue(e.getMessage().contains("unsupported arguments [window_shift]"), e.getMessage());
   }
 
-  @Test
-  void parallelFixtureConfigs() throws Exception {
-    assertEquals(ParallelViTConfig.tiny(), ReferenceModels.fromJson(fixture("parallel_vit")).config());
-    // timm's defaults for vit_small_patch16_18x2_224 are our preset
-    assertEquals(ParallelViTConfig.small16x18x2(),
-        ReferenceModels.fromKwargs("timm_parallel_vit", JSON.readTree("{\"pretrained\": false}")).config());
-  }
-
   /** A checkpoint with a missing and an unexpected tensor is refused, listing both. */
   @Test
   void strictLoading() throws Exception {
@@ -92,21 +86,5 @@ class ParallelScalableReferencesTest {
     assertTrue(e.getMessage().contains("layers.0.0.layers.0.2.proj.weight"), e.getMessage());
     assertTrue(e.getMessage().contains("layers.1.0.norm.g"), e.getMessage());
     assertThrows(UnsupportedOperationException.class, () -> Checkpoints.mapping(c, CheckpointSource.TIMM));
-  }
-
-  /** Our names and TensorFlow layouts survive a round trip through the vit-pytorch layout. */
-  @Test
-  void mappingRoundTrip() throws Exception {
-    for (String name : new String[] {"scalable_vit", "parallel_vit", "timm_parallel_vit"}) {
-      ReferenceModels.ReferenceModel ref = ReferenceModels.fromJson(fixture(name));
-      Map<String, HostTensor> raw = SafeTensors.read(Fixtures.dir().resolve(name + ".safetensors")).tensors();
-      Map<String, HostTensor> ours = Checkpoints.read(Fixtures.dir().resolve(name + ".safetensors"), ref.config(), ref.source());
-      CheckpointMapping m = Checkpoints.mapping(ref.config(), ref.source());
-      assertEquals(raw.size(), m.entries().size(), name + ": every tensor is claimed by exactly one entry");
-      for (CheckpointMapping.Entry en : m.entries()) {
-        HostTensor back = en.conversion().invert(ours.get(en.ours()), raw.get(en.theirs()).shape());
-        assertEquals(0.0, back.maxAbsDiff(raw.get(en.theirs())), name + ": " + en.theirs());
-      }
-    }
   }
 }
