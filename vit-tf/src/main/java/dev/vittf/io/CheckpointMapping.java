@@ -23,8 +23,11 @@ import java.util.Set;
  *     cls_token [0, D]} under {@code pool='mean'}), ignored on load
  * @param positions the position embeddings among the entries, which {@link #toOurs(Map, List, boolean)}
  *     may resample to the model's patch grid
+ * @param fused our tensors made of several of theirs concatenated along the first axis (transformers'
+ *     separate {@code query}/{@code key}/{@code value} into our fused {@code qkv})
  */
-public record CheckpointMapping(String source, List<Entry> entries, List<String> expectedEmpty, List<Position> positions) {
+public record CheckpointMapping(
+    String source, List<Entry> entries, List<String> expectedEmpty, List<Position> positions, List<Fused> fused) {
   private static final System.Logger LOG = System.getLogger(CheckpointMapping.class.getName());
 
   /**
@@ -36,6 +39,21 @@ public record CheckpointMapping(String source, List<Entry> entries, List<String>
    * @param gridWidth the model's patch columns
    */
   public record Position(String theirs, int prefix, int gridHeight, int gridWidth) {}
+
+  /**
+   * One of our tensors from several of theirs: concatenated along their first axis (a Linear's output
+   * features), in order, then converted.
+   *
+   * @param ours our parameter name
+   * @param theirs the checkpoint's tensors, in concatenation order
+   * @param conversion layout conversion of the concatenation
+   */
+  public record Fused(String ours, List<String> theirs, Conversion conversion) {
+    /** Copies the list. */
+    public Fused {
+      theirs = List.copyOf(theirs);
+    }
+  }
 
   /**
    * One row of the table.
@@ -51,6 +69,7 @@ public record CheckpointMapping(String source, List<Entry> entries, List<String>
     entries = List.copyOf(entries);
     expectedEmpty = List.copyOf(expectedEmpty);
     positions = List.copyOf(positions);
+    fused = List.copyOf(fused);
   }
 
   /**
@@ -97,6 +116,31 @@ public record CheckpointMapping(String source, List<Entry> entries, List<String>
       }
       out.put(e.ours(), e.conversion().apply(t, spec.shape()));
     }
+    for (Fused f : fused) {
+      ParameterSpec spec = specs.get(f.ours());
+      if (spec == null) {
+        throw new IllegalStateException("mapping " + source + " names unknown parameter '" + f.ours() + "'");
+      }
+      claimed.addAll(f.theirs());
+      List<HostTensor> parts = new ArrayList<>();
+      for (String t : f.theirs()) {
+        if (theirs.get(t) == null) {
+          missing.add(t);
+        } else {
+          parts.add(theirs.get(t));
+        }
+      }
+      if (parts.size() != f.theirs().size()) {
+        continue;
+      }
+      HostTensor joined = concatRows(parts);
+      if (joined == null || !f.conversion().accepts(joined.shape(), spec.shape())) {
+        misshaped.add(String.join(" + ", f.theirs()) + " have " + parts.stream().map(p -> Arrays.toString(p.shape())).toList()
+            + ", expected together " + Arrays.toString(f.conversion().expectedSource(spec.shape())) + " (for " + f.ours() + ")");
+        continue;
+      }
+      out.put(f.ours(), f.conversion().apply(joined, spec.shape()));
+    }
     for (String name : expectedEmpty) {
       claimed.add(name);
       HostTensor t = theirs.get(name);
@@ -107,7 +151,8 @@ public record CheckpointMapping(String source, List<Entry> entries, List<String>
       }
     }
     List<String> unexpected = theirs.keySet().stream().filter(n -> !claimed.contains(n)).toList();
-    List<String> uncovered = specs.keySet().stream().filter(n -> entries.stream().noneMatch(e -> e.ours().equals(n))).toList();
+    List<String> uncovered = specs.keySet().stream().filter(n -> entries.stream().noneMatch(e -> e.ours().equals(n))
+        && fused.stream().noneMatch(f -> f.ours().equals(n))).toList();
     if (!uncovered.isEmpty()) {
       throw new IllegalStateException("mapping " + source + " does not cover parameters " + uncovered);
     }
@@ -115,6 +160,31 @@ public record CheckpointMapping(String source, List<Entry> entries, List<String>
       throw new CheckpointMismatchException(source, missing, unexpected, misshaped);
     }
     return out;
+  }
+
+  // Concatenation along the first axis, or null if the trailing shapes differ.
+  private static HostTensor concatRows(List<HostTensor> parts) {
+    long[] first = parts.get(0).shape();
+    long rows = 0;
+    int total = 0;
+    for (HostTensor p : parts) {
+      long[] s = p.shape();
+      if (s.length != first.length || s.length == 0
+          || !Arrays.equals(Arrays.copyOfRange(s, 1, s.length), Arrays.copyOfRange(first, 1, first.length))) {
+        return null;
+      }
+      rows += s[0];
+      total += p.size();
+    }
+    float[] data = new float[total];
+    int at = 0;
+    for (HostTensor p : parts) {
+      System.arraycopy(p.data(), 0, data, at, p.size());
+      at += p.size();
+    }
+    long[] shape = first.clone();
+    shape[0] = rows;
+    return new HostTensor(shape, data);
   }
 
   private Map<String, HostTensor> resampled(Map<String, HostTensor> theirs) {
@@ -146,6 +216,7 @@ public record CheckpointMapping(String source, List<Entry> entries, List<String>
     private final List<Entry> entries = new ArrayList<>();
     private final List<String> empty = new ArrayList<>();
     private final List<Position> positions = new ArrayList<>();
+    private final List<Fused> fusedEntries = new ArrayList<>();
 
     /** A builder for the given source description. */
     public Builder(String source) {
@@ -191,6 +262,18 @@ public record CheckpointMapping(String source, List<Entry> entries, List<String>
       return add(ours, theirs, Conversion.IDENTITY);
     }
 
+    /**
+     * Our fused linear {@code <ours>/kernel [in, n*out]} (and bias) from several {@code nn.Linear}s
+     * {@code <theirs_i>.weight [out, in]}, concatenated in order (transformers' query, key, value).
+     */
+    public Builder fusedLinear(String ours, List<String> theirs, boolean bias) {
+      fusedEntries.add(new Fused(ours + "/kernel", theirs.stream().map(t -> t + ".weight").toList(), Conversion.LINEAR));
+      if (bias) {
+        fusedEntries.add(new Fused(ours + "/bias", theirs.stream().map(t -> t + ".bias").toList(), Conversion.IDENTITY));
+      }
+      return this;
+    }
+
     /** A checkpoint tensor that must be present and empty. */
     public Builder expectEmpty(String theirs) {
       empty.add(theirs);
@@ -199,7 +282,7 @@ public record CheckpointMapping(String source, List<Entry> entries, List<String>
 
     /** The table. */
     public CheckpointMapping build() {
-      return new CheckpointMapping(source, entries, empty, positions);
+      return new CheckpointMapping(source, entries, empty, positions, fusedEntries);
     }
   }
 

@@ -18,7 +18,8 @@ public abstract class ViTFamilyBuilder<C extends ModelConfig, B extends ViTFamil
   /** A builder for {@code type} with the shared defaults and an output projection in attention. */
   protected ViTFamilyBuilder(Class<C> type) {
     super(type);
-    attentionOutputProjection(true).registerTokens(0).noEmbedClass(false).preNorm(false);
+    attentionOutputProjection(true).registerTokens(0).noEmbedClass(false).preNorm(false)
+        .distillationToken(false).tanhHead(false);
   }
 
   /** Pooling (default class token). */
@@ -41,4 +42,10 @@ public abstract class ViTFamilyBuilder<C extends ModelConfig, B extends ViTFamil
 
   /** LayerNorm {@code norm_pre} before the blocks (default false). */
   public B preNorm(boolean v) { return set("preNorm", v); }
+
+  /** A DeiT distillation token after the class token, with its own head (default false). */
+  public B distillationToken(boolean v) { return set("distillationToken", v); }
+
+  /** tanh on the head's output: transformers' ViTModel pooler (default false). */
+  public B tanhHead(boolean v) { return set("tanhHead", v); }
 }

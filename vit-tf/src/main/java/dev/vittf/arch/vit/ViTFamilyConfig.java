@@ -40,4 +40,10 @@ public interface ViTFamilyConfig extends PatchTransformerConfig {
 
   /** Whether a LayerNorm runs before the blocks. */
   default boolean preNorm() { return options().preNorm(); }
+
+  /** Whether a DeiT distillation token (and its head) follows the class token. */
+  default boolean distillationToken() { return options().distillationToken(); }
+
+  /** Whether the head's output goes through tanh (a pooler, not a classifier). */
+  default boolean tanhHead() { return options().tanhHead(); }
 }

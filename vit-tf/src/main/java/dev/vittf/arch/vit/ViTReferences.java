@@ -47,6 +47,14 @@ public final class ViTReferences {
    * {@code Block} (a {@code ParallelThingsBlock} model is the {@code timm_parallel_vit} family).
    */
   public static ViTConfig timm(JsonNode kwargs) {
+    return timm(kwargs, false);
+  }
+
+  /**
+   * Like {@link #timm(JsonNode)}; {@code distilled} for timm's {@code VisionTransformerDistilled} ({@code
+   * deit_*_distilled_*}: a {@code dist_token} and {@code head_dist}, logits the mean of both heads).
+   */
+  public static ViTConfig timm(JsonNode kwargs, boolean distilled) {
     Kwargs k = new Kwargs("timm VisionTransformer", kwargs);
     if (timmBranches(k) != 1) {
       throw new IllegalArgumentException(k.owner() + ": block_fn ParallelThingsBlock builds a Parallel ViT: describe it"
@@ -54,7 +62,7 @@ public final class ViTReferences {
     }
     ViTConfig.Builder b = k.timmCommon(ViTConfig.builder(), null);
     boolean classToken = k.bool("class_token", true);
-    ViTConfig c = timmFamily(k, b, 0, classToken).classToken(classToken).build();
+    ViTConfig c = timmFamily(k, b, 0, classToken).classToken(classToken).distillationToken(distilled).build();
     k.finish();
     return c;
   }
@@ -132,5 +140,95 @@ public final class ViTReferences {
         .dropout(k.number("proj_drop_rate", dropRate))
         .embDropout(k.number("pos_drop_rate", dropRate))
         .dropPath(k.number("drop_path_rate", 0));
+  }
+
+  /** transformers ViT / DeiT classes this library builds, by {@code architectures[0]} of config.json. */
+  public static final java.util.List<String> HUGGING_FACE_CLASSES = java.util.List.of("ViTForImageClassification",
+      "ViTModel", "DeiTForImageClassification", "DeiTForImageClassificationWithTeacher");
+
+  /**
+   * A transformers {@code config.json} ({@code model_type} {@code vit} or {@code deit}): {@code hidden_size},
+   * {@code num_hidden_layers}, {@code num_attention_heads}, {@code intermediate_size}, {@code hidden_act}
+   * (only {@code gelu}, the exact form), {@code layer_norm_eps} (default 1e-12, not timm's 1e-6), {@code
+   * qkv_bias}, {@code image_size}, {@code patch_size}, {@code num_channels}, the classes from {@code
+   * id2label} / {@code num_labels}, and the class from {@code architectures}; a {@code ViTModel} gets its
+   * tanh pooler as the head ({@code pooler_output_size} wide). Fields that only describe training or other
+   * tasks are informational and ignored.
+   *
+   * @throws IllegalArgumentException naming an unknown model_type or class (listing the supported ones) or
+   *     an unsupported value
+   */
+  public static ViTConfig huggingFace(JsonNode config) {
+    Kwargs k = new Kwargs("transformers config.json", config);
+    String type = k.string("model_type", "");
+    if (!type.equals("vit") && !type.equals("deit")) {
+      throw new IllegalArgumentException("config.json: model_type '" + type + "' is not supported (supported: vit, deit)");
+    }
+    JsonNode archs = config.path("architectures");
+    String cls = archs.isArray() && archs.size() == 1 ? archs.get(0).asText() : (type.equals("vit") ? "ViTModel" : "");
+    if (!HUGGING_FACE_CLASSES.contains(cls) || (type.equals("vit") != cls.startsWith("ViT"))) {
+      throw new IllegalArgumentException("config.json: architectures " + archs + " with model_type '" + type
+          + "' is not supported (supported: " + String.join(", ", HUGGING_FACE_CLASSES) + ")");
+    }
+    String act = k.string("hidden_act", "gelu");
+    if (!act.equals("gelu")) {
+      throw new IllegalArgumentException("config.json: hidden_act '" + act + "' is not supported (supported: gelu, the exact erf form)");
+    }
+    int dim = k.integer("hidden_size", 768);
+    int heads = k.integer("num_attention_heads", 12);
+    if (heads <= 0 || dim % heads != 0) {
+      throw new IllegalArgumentException("config.json: hidden_size " + dim + " must be divisible by num_attention_heads " + heads);
+    }
+    int[] image = k.has("image_size") ? k.pair("image_size") : new int[] {224, 224};
+    int[] patch = k.has("patch_size") ? k.pair("patch_size") : new int[] {16, 16};
+    boolean bare = cls.equals("ViTModel");
+    int labels = config.path("id2label").isObject() && config.path("id2label").size() > 0
+        ? config.path("id2label").size() : k.integer("num_labels", 2);
+    if (bare && !k.string("pooler_act", "tanh").equals("tanh")) {
+      throw new IllegalArgumentException("config.json: pooler_act '" + k.string("pooler_act", "") + "' is not supported (only tanh)");
+    }
+    return ViTConfig.builder()
+        .imageSize(image[0], image[1]).patchSize(patch[0], patch[1]).channels(k.integer("num_channels", 3))
+        .dim(dim).depth(k.integer("num_hidden_layers", 12)).heads(heads).dimHead(dim / heads)
+        .mlpDim(k.integer("intermediate_size", 3072))
+        .qkvBias(k.bool("qkv_bias", true))
+        .embedding(PatchEmbedding.Style.CONV)
+        .normEps(k.number("layer_norm_eps", 1e-12))
+        .finalNorm(NormPlacement.TOKENS)
+        .pool(Pool.CLS).classToken(true)
+        .distillationToken(cls.equals("DeiTForImageClassificationWithTeacher"))
+        .tanhHead(bare)
+        .numClasses(bare ? k.integer("pooler_output_size", dim) : labels)
+        .build();
+  }
+
+  /**
+   * torchvision {@code VisionTransformer(**kwargs)}: {@code image_size}, {@code patch_size}, {@code
+   * num_layers}, {@code num_heads}, {@code hidden_dim}, {@code mlp_dim}, {@code dropout}, {@code
+   * attention_dropout}, {@code num_classes=1000}; {@code representation_size} and {@code conv_stem_configs}
+   * only at their default {@code None}. LayerNorm eps 1e-6.
+   */
+  public static ViTConfig torchvision(JsonNode kwargs) {
+    Kwargs k = new Kwargs("torchvision VisionTransformer", kwargs);
+    int dim = k.integer("hidden_dim");
+    int heads = k.integer("num_heads");
+    if (heads <= 0 || dim % heads != 0) {
+      throw new IllegalArgumentException(k.owner() + ": hidden_dim " + dim + " must be divisible by num_heads " + heads);
+    }
+    for (String none : new String[] {"representation_size", "conv_stem_configs", "norm_layer"}) {
+      if (k.has(none)) {
+        throw new IllegalArgumentException(k.owner() + ": argument '" + none + "' is not supported (only None)");
+      }
+    }
+    int image = k.integer("image_size");
+    int patch = k.integer("patch_size");
+    ViTConfig c = ViTConfig.builder()
+        .imageSize(image).patchSize(patch).numClasses(k.integer("num_classes", 1000))
+        .dim(dim).depth(k.integer("num_layers")).heads(heads).dimHead(dim / heads).mlpDim(k.integer("mlp_dim"))
+        .dropout(k.number("dropout", 0)).attnDropout(k.number("attention_dropout", 0))
+        .qkvBias(true).embedding(PatchEmbedding.Style.CONV).normEps(1e-6).finalNorm(NormPlacement.TOKENS)
+        .build();
+    k.finish();
+    return c;
   }
 }

@@ -40,6 +40,10 @@ import org.tensorflow.types.TFloat32;
  * @param blocks the transformer blocks, in order
  * @param numClasses head width
  * @param embDropout dropout after adding the positional embedding (training only)
+ * @param distillationToken whether a distillation token {@code dist_token} follows the class token; its head
+ *     {@code head_dist} reads token 1, and the logits are the mean of both heads (taps {@code cls_logits},
+ *     {@code distillation_logits})
+ * @param tanhHead whether the head's output goes through tanh (a pooler)
  */
 public record VisionTransformer(
     PatchEmbedding embedding,
@@ -52,8 +56,15 @@ public record VisionTransformer(
     double normEps,
     List<TransformerBlock> blocks,
     int numClasses,
-    double embDropout)
+    double embDropout,
+    boolean distillationToken,
+    boolean tanhHead)
     implements Network {
+
+  /** The tap of the class-token head's logits of a distilled model. */
+  public static final String CLS_LOGITS = "cls_logits";
+  /** The tap of the distillation head's logits of a distilled model. */
+  public static final String DISTILLATION_LOGITS = "distillation_logits";
 
   /** Copies the block list. */
   public VisionTransformer {
@@ -63,12 +74,12 @@ public record VisionTransformer(
   /** Without register tokens or pre-norm, positional embedding over every token. */
   public VisionTransformer(PatchEmbedding embedding, boolean classToken, Pool pool, NormPlacement finalNorm, double normEps,
       List<TransformerBlock> blocks, int numClasses, double embDropout) {
-    this(embedding, classToken, 0, false, false, pool, finalNorm, normEps, blocks, numClasses, embDropout);
+    this(embedding, classToken, 0, false, false, pool, finalNorm, normEps, blocks, numClasses, embDropout, false, false);
   }
 
   /** Class token plus register tokens. */
   public int prefixTokens() {
-    return (classToken ? 1 : 0) + registerTokens;
+    return (classToken ? 1 : 0) + (distillationToken ? 1 : 0) + registerTokens;
   }
 
   /** Rows of the positional embedding: the patch tokens, plus the prefix tokens unless {@code noEmbedClass}. */
@@ -86,8 +97,11 @@ public record VisionTransformer(
     if (classToken) {
       prefix.add(classTokens(ctx, x, dim));
     }
+    if (distillationToken) {
+      prefix.add(learnedTokens(ctx, "dist_token", 1, x, dim));
+    }
     if (registerTokens > 0) {
-      prefix.add(registerTokens(ctx, x, dim));
+      prefix.add(learnedTokens(ctx, "reg_token", registerTokens, x, dim));
     }
     Operand<TFloat32> pos =
         ctx.parameter("pos_embed", ParameterRole.EMBEDDING, Initializer.truncatedNormal(0.02), 1, positionRows(), dim);
@@ -119,6 +133,17 @@ public record VisionTransformer(
     }
     ctx.tap(POOLED, pooled);
     Operand<TFloat32> logits = new Dense(dim, numClasses).apply(ctx.child("head"), pooled);
+    if (tanhHead) {
+      logits = tf.math.tanh(logits);
+    }
+    if (distillationToken) {
+      // DeiT at inference: the mean of the class-token head and the distillation-token head
+      Operand<TFloat32> distilled = tf.gather(x, tf.constant(1), tf.constant(1));
+      Operand<TFloat32> dist = new Dense(dim, numClasses).apply(ctx.child("head_dist"), distilled);
+      ctx.tap(CLS_LOGITS, logits);
+      ctx.tap(DISTILLATION_LOGITS, dist);
+      logits = tf.math.mul(tf.constant(0.5f), tf.math.add(logits, dist));
+    }
     ctx.tap(LOGITS, logits);
     return logits;
   }
@@ -144,14 +169,14 @@ public record VisionTransformer(
     };
   }
 
-  /** The learned {@code reg_token [1, R, D]} tiled to {@code [B, R, D]}. */
-  private Operand<TFloat32> registerTokens(BuildContext ctx, Operand<TFloat32> like, long dim) {
+  /** The learned tokens {@code name [1, n, D]} tiled to {@code [B, n, D]} (register and distillation tokens). */
+  private static Operand<TFloat32> learnedTokens(BuildContext ctx, String name, int n, Operand<TFloat32> like, long dim) {
     Ops tf = ctx.tf();
-    Operand<TFloat32> reg = ctx.parameter(
-        "reg_token", ParameterRole.EMBEDDING, Initializer.truncatedNormal(0.02), 1, registerTokens, dim);
+    Operand<TFloat32> tokens =
+        ctx.parameter(name, ParameterRole.EMBEDDING, Initializer.truncatedNormal(0.02), 1, n, dim);
     Operand<TFloat32> tiled =
-        tf.tile(reg, tf.concat(List.of(ctx.batchDim(like), tf.constant(new int[] {1, 1})), tf.constant(0)));
-    return tf.reshape(tiled, tf.constant(new int[] {-1, registerTokens, (int) dim}));
+        tf.tile(tokens, tf.concat(List.of(ctx.batchDim(like), tf.constant(new int[] {1, 1})), tf.constant(0)));
+    return tf.reshape(tiled, tf.constant(new int[] {-1, n, (int) dim}));
   }
 
   /** The learned {@code cls_token [1, 1, D]} tiled to {@code [B, 1, D]}, B the dynamic batch of {@code like}. */
@@ -172,7 +197,7 @@ public record VisionTransformer(
     for (TransformerBlock b : blocks) {
       macs += b.macs(tokens);
     }
-    macs += embedding.dim() * numClasses;
+    macs += embedding.dim() * numClasses * (distillationToken ? 2 : 1);
     return 2 * macs;
   }
 }
