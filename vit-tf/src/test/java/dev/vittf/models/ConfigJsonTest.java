@@ -42,7 +42,7 @@ class ConfigJsonTest {
     ObjectNode tree = ConfigJson.toTree(c);
     assertEquals("MEAN", tree.get("pool").asText());
     assertEquals(1e-6, tree.get("normEps").asDouble());
-    assertEquals(27, tree.size()); // discriminator + 26 components
+    assertEquals(29, tree.size()); // discriminator + 28 components
   }
 
   @Test
