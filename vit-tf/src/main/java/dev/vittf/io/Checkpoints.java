@@ -147,6 +147,48 @@ public final class Checkpoints {
 
   /** Saves a model's weights under our names (atomically). */
   public static void save(VitModel model, Path file) throws IOException {
-    SafeTensors.write(file, model.weights(), Map.of("format", "vit-tf", "architecture", model.config().architecture()));
+    save(model, file, List.of());
+  }
+
+  /**
+   * Saves a model's weights under our names (atomically), with its config ({@code config}, config JSON) and
+   * its class labels ({@code labels}, a JSON array, if any) as metadata, so that they travel with it.
+   */
+  public static void save(VitModel model, Path file, List<String> labels) throws IOException {
+    save(model.weights(), model.config(), labels, file);
+  }
+
+  /** Saves weights under our names with config and labels as metadata (see {@link #save(VitModel, Path, List)}). */
+  public static void save(Map<String, HostTensor> weights, ModelConfig config, List<String> labels, Path file)
+      throws IOException {
+    Map<String, String> meta = new java.util.LinkedHashMap<>();
+    meta.put("format", "vit-tf");
+    meta.put("architecture", config.architecture());
+    meta.put("config", dev.vittf.models.ConfigJson.toJson(config));
+    if (!labels.isEmpty()) {
+      meta.put(LABELS, LABEL_JSON.writeValueAsString(labels));
+    }
+    SafeTensors.write(file, weights, meta);
+  }
+
+  /** The metadata key of the class labels in our checkpoints. */
+  public static final String LABELS = "labels";
+  private static final com.fasterxml.jackson.databind.ObjectMapper LABEL_JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+  /**
+   * The class labels saved with one of our checkpoints, indexed by logit; empty if it has none.
+   *
+   * @throws SafeTensorsException if the file is malformed or its labels are not a JSON array of strings
+   */
+  public static List<String> labels(Path file) throws IOException {
+    String json = SafeTensors.read(file).metadata().get(LABELS);
+    if (json == null) {
+      return List.of();
+    }
+    try {
+      return List.of(LABEL_JSON.readValue(json, String[].class));
+    } catch (IOException e) {
+      throw new SafeTensorsException(file + ": metadata '" + LABELS + "' is not a JSON array of strings");
+    }
   }
 }

@@ -124,4 +124,21 @@ class PretrainedTest {
     JSON.writeValue(dst.resolve("config.json").toFile(), cfg);
     return dst;
   }
+
+  /** Labels and config are saved with our checkpoints; the converted file gives the same logits. */
+  @Test
+  void labelsAreSavedWithOurCheckpoints() throws Exception {
+    Path folder = Fixtures.dir().resolve("hub").resolve("hf_deit_distilled");
+    Pretrained p = Pretrained.load(folder);
+    Path out = tmp.resolve("deit.safetensors");
+    Checkpoints.save(p.weights(), p.config(), p.labels(), out);
+    assertEquals(p.labels(), Checkpoints.labels(out));
+    dev.vittf.models.ModelConfig back = dev.vittf.models.ConfigJson.fromJson(SafeTensors.read(out).metadata().get("config"));
+    assertEquals(p.config(), back);
+    HostTensor input = SafeTensors.read(folder.resolve("expected.io.safetensors")).tensors().get("input");
+    HostTensor want = SafeTensors.read(folder.resolve("expected.io.safetensors")).tensors().get("logits");
+    try (VitModel m = Checkpoints.model(out, back, CheckpointSource.NATIVE)) {
+      assertTrue(m.predict(input).maxAbsDiff(want) <= TOLERANCE);
+    }
+  }
 }
