@@ -84,6 +84,10 @@ class PretrainedTest {
     assertNotNull(tv.preprocessing().get("crop_size"));
     assertEquals(Pretrained.Format.TORCHVISION, tv.format());
     assertEquals(List.of(), Pretrained.load(hub.resolve("hf_vit_bare")).labels());
+    // another image size only on request: the position embedding is resampled to the 6x6 grid
+    Pretrained big = Pretrained.load(hub.resolve("timm_vit"), 48, 48);
+    assertEquals(37, big.weights().get("pos_embed").dim(1));
+    assertEquals(17, timm.weights().get("pos_embed").dim(1));
   }
 
   @Test
