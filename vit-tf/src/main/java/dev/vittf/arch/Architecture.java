@@ -166,6 +166,16 @@ public final class Architecture<C extends ModelConfig> {
       }
     }
 
+    /**
+     * Adds the two presets every architecture has: {@code <name>-seed}, the seed usage (the configuration
+     * of the seed documents this project grew from), and {@code <name>-tiny}, a small model for tests and
+     * notebooks ({@code <name>} is the architecture name with dashes, e.g. {@code parallel-vit}).
+     */
+    public Builder<C> seedAndTiny(Supplier<C> seed, Supplier<C> tiny) {
+      String prefix = name.replace('_', '-');
+      return preset(prefix + "-seed", "seed usage", seed).preset(prefix + "-tiny", "tests, notebooks", tiny);
+    }
+
     /** Adds a preset. */
     public Builder<C> preset(String presetName, String citation, Supplier<C> factory) {
       presets.add(new Preset(presetName, name, citation, factory));

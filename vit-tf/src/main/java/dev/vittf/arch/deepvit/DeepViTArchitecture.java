@@ -7,8 +7,7 @@ import dev.vittf.io.CheckpointSource;
 public final class DeepViTArchitecture {
   /** Registered in {@link dev.vittf.arch.Architectures#ALL}. */
   public static final Architecture<DeepViTConfig> DESCRIPTOR = Architecture.builder("deepvit", DeepViTConfig.class)
-      .preset("deepvit-seed", "seed usage", DeepViTConfig::seed)
-      .preset("deepvit-tiny", "tests", DeepViTConfig::tiny)
+      .seedAndTiny(DeepViTConfig::seed, DeepViTConfig::tiny)
       .preset("deepvit-s", "deepvit_S widths of the authors' repository, vit-pytorch blocks (docs/deepvit-cait.md)",
           DeepViTConfig::deepvitS)
       .preset("deepvit-l", "deepvit_L widths of the authors' repository (paper lists 55M)", DeepViTConfig::deepvitL)

@@ -7,8 +7,7 @@ import dev.vittf.io.CheckpointSource;
 public final class ParallelViTArchitecture {
   /** Registered in {@link dev.vittf.arch.Architectures#ALL}. */
   public static final Architecture<ParallelViTConfig> DESCRIPTOR = Architecture.builder("parallel_vit", ParallelViTConfig.class)
-      .preset("parallel-vit-seed", "seed usage", ParallelViTConfig::seed)
-      .preset("parallel-vit-tiny", "tests", ParallelViTConfig::tiny)
+      .seedAndTiny(ParallelViTConfig::seed, ParallelViTConfig::tiny)
       .preset("parallel-vit-s16-18x2", "timm vit_small_patch16_18x2_224 (Touvron et al. 2022, ViT-S 18x2)",
           ParallelViTConfig::small16x18x2)
       .checkpoints(CheckpointSource.VIT_PYTORCH, ParallelViTMappings::vitPytorch)

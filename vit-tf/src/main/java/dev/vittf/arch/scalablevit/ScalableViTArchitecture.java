@@ -7,8 +7,7 @@ import dev.vittf.io.CheckpointSource;
 public final class ScalableViTArchitecture {
   /** Registered in {@link dev.vittf.arch.Architectures#ALL}. */
   public static final Architecture<ScalableViTConfig> DESCRIPTOR = Architecture.builder("scalable_vit", ScalableViTConfig.class)
-      .preset("scalable-vit-seed", "seed usage", ScalableViTConfig::seed)
-      .preset("scalable-vit-tiny", "tests", ScalableViTConfig::tiny)
+      .seedAndTiny(ScalableViTConfig::seed, ScalableViTConfig::tiny)
       .preset("scalable-vit-s", "ScalableViT-S sizes (Yang et al. 2022, Table 1) with vit-pytorch blocks (paper: 32.4M)",
           ScalableViTConfig::small)
       .checkpoints(CheckpointSource.VIT_PYTORCH, ScalableViTMappings::vitPytorch)

@@ -7,8 +7,7 @@ import dev.vittf.io.CheckpointSource;
 public final class ViTArchitecture {
   /** Registered in {@link dev.vittf.arch.Architectures#ALL}. */
   public static final Architecture<ViTConfig> DESCRIPTOR = Architecture.builder("vit", ViTConfig.class)
-      .preset("vit-seed", "seed usage", ViTConfig::seed)
-      .preset("vit-tiny", "tests, notebooks", ViTConfig::tiny)
+      .seedAndTiny(ViTConfig::seed, ViTConfig::tiny)
       .preset("vit-fmnist", "Fashion-MNIST training (docs/training.md)", ViTConfig::fashionMnist)
       .preset("vit-fmnist-96", "Fashion-MNIST acceptance run: 90.02% (docs/training.md)", ViTConfig::fashionMnist96)
       .preset("vit-ti16", "DeiT-Ti (Touvron et al. 2021, Table 1: 5.7M)", ViTConfig::vitTiny16)
