@@ -1,6 +1,7 @@
 package dev.vittf.export;
 
 import dev.vittf.models.Preprocessing;
+import dev.vittf.preprocess.ImagePipeline;
 
 /**
  * How to export.
@@ -13,8 +14,12 @@ import dev.vittf.models.Preprocessing;
  *     that takes encoded JPEG/PNG/GIF/BMP images and decodes, resizes and normalises them in the graph
  * @param preprocessing normalisation for the image-bytes signature, or null for the config's {@link
  *     dev.vittf.models.ModelConfig#preprocessing()}
+ * @param pipeline the checkpoint's own preprocessing for the image-bytes signature (PIL-equivalent, in the
+ *     graph: see {@link PipelineOps}), or null for the plain bilinear resize with {@code preprocessing}
  */
-public record ExportOptions(Long version, boolean overwrite, boolean xla, boolean imageBytesSignature, Preprocessing preprocessing) {
+public record ExportOptions(
+    Long version, boolean overwrite, boolean xla, boolean imageBytesSignature, Preprocessing preprocessing,
+    ImagePipeline pipeline) {
 
   /** Validates the version. */
   public ExportOptions {
@@ -23,33 +28,43 @@ public record ExportOptions(Long version, boolean overwrite, boolean xla, boolea
     }
   }
 
+  /** Options without a checkpoint pipeline. */
+  public ExportOptions(Long version, boolean overwrite, boolean xla, boolean imageBytesSignature, Preprocessing preprocessing) {
+    this(version, overwrite, xla, imageBytesSignature, preprocessing, null);
+  }
+
   /** Next free version, no overwrite, no XLA, images signature only. */
   public static ExportOptions defaults() {
-    return new ExportOptions(null, false, false, false, null);
+    return new ExportOptions(null, false, false, false, null, null);
   }
 
   /** A copy writing {@code version}. */
   public ExportOptions withVersion(long version) {
-    return new ExportOptions(version, overwrite, xla, imageBytesSignature, preprocessing);
+    return new ExportOptions(version, overwrite, xla, imageBytesSignature, preprocessing, pipeline);
   }
 
   /** A copy that may replace an existing version. */
   public ExportOptions withOverwrite(boolean overwrite) {
-    return new ExportOptions(version, overwrite, xla, imageBytesSignature, preprocessing);
+    return new ExportOptions(version, overwrite, xla, imageBytesSignature, preprocessing, pipeline);
   }
 
   /** A copy with XLA on or off. */
   public ExportOptions withXla(boolean xla) {
-    return new ExportOptions(version, overwrite, xla, imageBytesSignature, preprocessing);
+    return new ExportOptions(version, overwrite, xla, imageBytesSignature, preprocessing, pipeline);
   }
 
   /** A copy with or without the image-bytes signature. */
   public ExportOptions withImageBytesSignature(boolean on) {
-    return new ExportOptions(version, overwrite, xla, on, preprocessing);
+    return new ExportOptions(version, overwrite, xla, on, preprocessing, pipeline);
   }
 
   /** A copy with explicit normalisation for the image-bytes signature. */
   public ExportOptions withPreprocessing(Preprocessing p) {
-    return new ExportOptions(version, overwrite, xla, imageBytesSignature, p);
+    return new ExportOptions(version, overwrite, xla, imageBytesSignature, p, pipeline);
+  }
+
+  /** A copy whose image-bytes signature runs {@code pipeline} in the graph (and is switched on). */
+  public ExportOptions withPipeline(ImagePipeline pipeline) {
+    return new ExportOptions(version, overwrite, xla, true, preprocessing, pipeline);
   }
 }

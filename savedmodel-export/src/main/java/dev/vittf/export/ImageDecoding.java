@@ -2,7 +2,9 @@ package dev.vittf.export;
 
 import dev.vittf.models.Preprocessing;
 import dev.vittf.core.HostTensor;
+import dev.vittf.preprocess.ImagePipeline;
 import java.util.List;
+import java.util.function.BiFunction;
 import org.tensorflow.ConcreteFunction;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -86,7 +88,36 @@ public final class ImageDecoding implements AutoCloseable {
     }
     float[] mean = preprocessing.meanArray();
     float[] std = preprocessing.stdArray();
-    Shape batchShape = Shape.of(-1, height, width, channels);
+    return loop(tf, encoded, Shape.of(-1, height, width, channels), (f, one) -> {
+      DecodeImage<TUint8> decoded =
+          f.image.decodeImage(one, TUint8.class,
+              new DecodeImage.Options[] {DecodeImage.channels((long) channels), DecodeImage.expandAnimations(false)});
+      Operand<TFloat32> resized =
+          f.image.resizeBilinear(f.expandDims(decoded, f.constant(0)), f.constant(new int[] {height, width}),
+              ResizeBilinear.halfPixelCenters(true));
+      Operand<TFloat32> unit =
+          f.math.mul(f.reshape(resized, f.constant(new int[] {height, width, channels})), f.constant(1f / 255f));
+      return f.math.div(f.math.sub(unit, f.constant(mean)), f.constant(std));
+    });
+  }
+
+  /**
+   * Adds the decoding of {@code encoded} with a checkpoint's own pipeline ({@link PipelineOps}: libjpeg's
+   * accurate IDCT, PIL's per-axis antialiased resize with uint8 rounding, the library's crop and arithmetic).
+   *
+   * @throws IllegalArgumentException if the pipeline has a step TensorFlow cannot express (see {@link PipelineOps})
+   */
+  public static ImageDecoding build(Ops tf, Operand<TString> encoded, int height, int width, ImagePipeline pipeline) {
+    PipelineOps.check(pipeline, height, width);
+    return loop(tf, encoded, Shape.of(-1, height, width, 3), (f, one) -> PipelineOps.apply(f, one, pipeline));
+  }
+
+  /** The While loop over the batch; {@code perImage} maps one encoded image to its {@code [h, w, c]} floats. */
+  private static ImageDecoding loop(
+      Ops tf, Operand<TString> encoded, Shape batchShape, BiFunction<Ops, Operand<TString>, Operand<TFloat32>> perImage) {
+    long height = batchShape.get(1);
+    long width = batchShape.get(2);
+    long channels = batchShape.get(3);
     ConcreteFunction cond =
         ConcreteFunction.create(
             f -> {
@@ -98,26 +129,17 @@ public final class ImageDecoding implements AutoCloseable {
             f -> {
               LoopVars v = LoopVars.create(f, batchShape);
               Operand<TString> one = f.gather(v.bytes, v.i, f.constant(0));
-              DecodeImage<TUint8> decoded =
-                  f.image.decodeImage(one, TUint8.class,
-                      new DecodeImage.Options[] {DecodeImage.channels((long) channels), DecodeImage.expandAnimations(false)});
-              Operand<TFloat32> resized =
-                  f.image.resizeBilinear(f.expandDims(decoded, f.constant(0)), f.constant(new int[] {height, width}),
-                      ResizeBilinear.halfPixelCenters(true));
-              Operand<TFloat32> unit =
-                  f.math.mul(f.reshape(resized, f.constant(new int[] {height, width, channels})), f.constant(1f / 255f));
-              Operand<TFloat32> normalised =
-                  f.math.div(f.math.sub(unit, f.constant(mean)), f.constant(std));
+              Operand<TFloat32> image = perImage.apply(f, one);
               Operand<TFloat32> next =
                   f.tensorScatterNdUpdate(v.acc, f.reshape(v.i, f.constant(new int[] {1, 1})),
-                      f.expandDims(normalised, f.constant(0)));
+                      f.expandDims(image, f.constant(0)));
               return v.inputs(Signature.builder().key("decode_images_body"))
                   .output("i", f.math.add(v.i, f.constant(1))).output("n", f.identity(v.n))
                   .output("bytes", f.identity(v.bytes)).output("acc", next).build();
             });
     Operand<TInt32> count = tf.squeeze(tf.shape(encoded), org.tensorflow.op.core.Squeeze.axis(List.of(0L)));
     Operand<TInt32> dims =
-        tf.concat(List.of(tf.reshape(count, tf.constant(new int[] {1})), tf.constant(new int[] {height, width, channels})),
+        tf.concat(List.of(tf.reshape(count, tf.constant(new int[] {1})), tf.constant(new int[] {(int) height, (int) width, (int) channels})),
             tf.constant(0));
     Operand<TFloat32> zeros = tf.fill(dims, tf.constant(0f));
     While loop =
@@ -144,6 +166,20 @@ public final class ImageDecoding implements AutoCloseable {
       Ops tf = Ops.create(g);
       Placeholder<TString> in = tf.placeholder(TString.class, Placeholder.shape(Shape.of(-1)));
       try (ImageDecoding d = build(tf, in, height, width, channels, preprocessing);
+          Session s = new Session(g);
+          TString t = TString.tensorOfBytes(NdArrays.vectorOfObjects(encoded.toArray(new byte[0][])));
+          Result r = s.runner().feed(in, t).fetch(d.images()).run()) {
+        return HostTensor.of((TFloat32) r.get(0));
+      }
+    }
+  }
+
+  /** {@link #decode(List, int, int, int, Preprocessing)} with a checkpoint's own pipeline (the ops of {@link #build(Ops, Operand, int, int, ImagePipeline)}). */
+  public static HostTensor decode(List<byte[]> encoded, int height, int width, ImagePipeline pipeline) {
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      Placeholder<TString> in = tf.placeholder(TString.class, Placeholder.shape(Shape.of(-1)));
+      try (ImageDecoding d = build(tf, in, height, width, pipeline);
           Session s = new Session(g);
           TString t = TString.tensorOfBytes(NdArrays.vectorOfObjects(encoded.toArray(new byte[0][])));
           Result r = s.runner().feed(in, t).fetch(d.images()).run()) {

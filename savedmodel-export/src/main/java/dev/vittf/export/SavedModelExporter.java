@@ -106,6 +106,9 @@ public final class SavedModelExporter {
       throw new IllegalArgumentException(
           "preprocessing has " + pre.channels() + " channels, the model has " + config.channels());
     }
+    if (options.pipeline() != null) {
+      PipelineOps.check(options.pipeline(), config.imageHeight(), config.imageWidth());
+    }
     Path absBase = base.toAbsolutePath().normalize();
     if (options.version() != null && !options.overwrite() && Files.exists(absBase.resolve(Long.toString(options.version())))) {
       throw VersionDirectories.exists(absBase.resolve(Long.toString(options.version())));
@@ -265,8 +268,11 @@ public final class SavedModelExporter {
         Placeholder<TString> bytes = null;
         if (options.imageBytesSignature()) {
           bytes = tf.withName(ServingSignatures.IMAGE_BYTES).placeholder(TString.class, Placeholder.shape(Shape.of(-1)));
-          ImageDecoding decoding = ImageDecoding.build(tf.withSubScope("decode_images"), bytes,
-              config.imageHeight(), config.imageWidth(), config.channels(), pre);
+          ImageDecoding decoding = options.pipeline() != null
+              ? ImageDecoding.build(tf.withSubScope("decode_images"), bytes, config.imageHeight(), config.imageWidth(),
+                  options.pipeline())
+              : ImageDecoding.build(tf.withSubScope("decode_images"), bytes,
+                  config.imageHeight(), config.imageWidth(), config.channels(), pre);
           owned.add(decoding);
           // Fed directly by serving_default; computed from the bytes by serving_image_bytes.
           images = tf.withName(ServingSignatures.IMAGES).placeholderWithDefault(decoding.images(), inShape);

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /**
  * The {@code vit-tf} command line: {@code demo} (default: build the seed ViT, run it, check fixture
  * parity), {@code parity}, {@code presets}, {@code bench}, {@code bench-all}, {@code train},
- * {@code train-bench}, {@code inspect}, {@code convert}.
+ * {@code train-bench}, {@code classify}, {@code preprocess}, {@code inspect}, {@code convert}.
  */
 @Command(
     name = "vit-tf",
@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
     version = "vit-tf 0.1.0",
     description = "Vision transformers as TensorFlow graphs.",
     subcommands = {DemoCommand.class, ParityCommand.class, PresetsCommand.class, BenchCommand.class,
-        BenchAllCommand.class, TrainCommand.class, TrainBenchCommand.class, InspectCommand.class, ConvertCommand.class})
+        BenchAllCommand.class, TrainCommand.class, TrainBenchCommand.class, ClassifyCommand.class,
+        PreprocessCommand.class, InspectCommand.class, ConvertCommand.class})
 public final class Main implements Runnable {
   /** JavaCPP's physical-memory limit property (see {@link #main}). */
   static final String JAVACPP_MAX_PHYSICAL_BYTES = "org.bytedeco.javacpp.maxPhysicalBytes";

@@ -1,0 +1,70 @@
+package dev.vittf.cli;
+
+import dev.vittf.classify.ImageClassifier;
+import dev.vittf.io.Checkpoints;
+import dev.vittf.io.ReferenceModels;
+import dev.vittf.models.VitModel;
+import dev.vittf.preprocess.ImagePipeline;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+/**
+ * What {@code classify --model PATH} opens, and the CLI's atomic file writes.
+ *
+ * <p>PATH is a reference-model description ({@code <case>.json} with {@code family} and {@code
+ * constructor_kwargs}, weights in {@code <case>.safetensors} beside it, as in vit-tf/fixtures).
+ * Hub folders (transformers, timm, torchvision) are opened by the checkpoint loader of issue 12.
+ */
+final class ModelFiles {
+  private ModelFiles() {}
+
+  /** A model with its labels and its preprocessing (null if the files declare none). */
+  record Opened(VitModel model, List<String> labels, ImagePipeline pipeline) {}
+
+  static Opened open(Path path) throws IOException {
+    if (!Files.exists(path)) {
+      throw new IllegalArgumentException("--model " + path + ": no such file or folder");
+    }
+    if (Files.isDirectory(path)) {
+      throw new IllegalArgumentException("--model " + path + ": hub folders need the pretrained-checkpoint loader "
+          + "(issue 12), not in this build yet; give a reference description <case>.json with <case>.safetensors");
+    }
+    String file = path.getFileName().toString();
+    if (!file.endsWith(".json")) {
+      throw new IllegalArgumentException("--model " + path + ": expected a hub folder or a <case>.json reference "
+          + "description next to its <case>.safetensors");
+    }
+    ReferenceModels.ReferenceModel ref = ReferenceModels.fromJsonFile(path);
+    Path weights = path.resolveSibling(file.substring(0, file.length() - ".json".length()) + ".safetensors");
+    if (!Files.isRegularFile(weights)) {
+      throw new IllegalArgumentException("--model " + path + ": weights " + weights + " not found");
+    }
+    VitModel model = Checkpoints.model(weights, ref.config(), ref.source());
+    return new Opened(model, ImageClassifier.defaultLabels(ref.config().numClasses()), null);
+  }
+
+  /** Refuses to replace an existing file unless {@code overwrite}. */
+  static void checkWritable(Path out, boolean overwrite) {
+    if (Files.exists(out) && !overwrite) {
+      throw new IllegalArgumentException(out + " exists; pass --overwrite to replace it");
+    }
+  }
+
+  /** Writes a PNG atomically: a temporary file beside the target, renamed over it. */
+  static void writePngAtomically(java.awt.image.BufferedImage image, Path out) throws IOException {
+    Path dir = out.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    Path tmp = Files.createTempFile(dir, "." + out.getFileName(), ".tmp");
+    try {
+      if (!javax.imageio.ImageIO.write(image, "png", tmp.toFile())) {
+        throw new IOException("no PNG writer available");
+      }
+      Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+}
