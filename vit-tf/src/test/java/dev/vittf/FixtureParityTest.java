@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vittf.core.HostTensor;
-import dev.vittf.io.Checkpoints;
 import dev.vittf.io.ReferenceModels;
 import dev.vittf.io.ReferenceModels.ReferenceModel;
 import dev.vittf.models.EagerRunner;
@@ -37,6 +36,15 @@ class FixtureParityTest {
       tests.add(DynamicTest.dynamicTest(name + " [graph]", () -> runCase(dir, name, false)));
       tests.add(DynamicTest.dynamicTest(name + " [eager]", () -> runCase(dir, name, true)));
     }
+    // timm's VisionTransformer / Cait generalities: pooling, fc_norm, qkv bias, registers, token-only MLP,
+    // parallel branches, and a checkpoint resampled to a larger image
+    Path variants = dir.resolve("timm_variants");
+    List<String> variantCases = Fixtures.cases(variants);
+    assertEquals(6, variantCases.size(), "timm_variants cases in " + variants);
+    for (String name : variantCases) {
+      tests.add(DynamicTest.dynamicTest("timm_variants/" + name + " [graph]", () -> runCase(variants, name, false)));
+      tests.add(DynamicTest.dynamicTest("timm_variants/" + name + " [eager]", () -> runCase(variants, name, true)));
+    }
     return tests;
   }
 
@@ -45,7 +53,7 @@ class FixtureParityTest {
     Map<String, HostTensor> io = Fixtures.io(dir, name);
     HostTensor input = io.get("input");
     HostTensor expected = io.get("logits");
-    Map<String, HostTensor> weights = Checkpoints.read(dir.resolve(name + ".safetensors"), ref.config(), ref.source());
+    Map<String, HostTensor> weights = ref.readWeights(dir.resolve(name + ".safetensors"));
     HostTensor logits;
     if (eager) {
       logits = EagerRunner.logits(ref.config(), weights, input);

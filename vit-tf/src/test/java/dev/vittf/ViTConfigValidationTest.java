@@ -173,7 +173,7 @@ class ViTConfigValidationTest {
     assertTrue(invalid.getMessage().contains("imageHeight=30: must be divisible by patchHeight=8"), invalid.getMessage());
     UnsupportedOperationException family =
         assertThrows(UnsupportedOperationException.class, () -> ReferenceModels.fromKwargs("swin", k));
-    assertEquals("model family 'swin' is not implemented yet; known: vit, timm_vit, deepvit, cait, timm_cait, parallel_vit, "
+    assertEquals("model family 'swin' is not implemented yet; known: vit, timm_vit, hf_vit, torchvision_vit, deepvit, cait, timm_cait, parallel_vit, "
         + "timm_parallel_vit, scalable_vit", family.getMessage());
   }
 }

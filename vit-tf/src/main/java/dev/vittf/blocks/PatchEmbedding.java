@@ -39,7 +39,14 @@ public record PatchEmbedding(
     /** Linear only (vit-pytorch Parallel ViT). */
     LINEAR,
     /** Strided convolution (timm). */
-    CONV
+    CONV,
+    /** Strided convolution without bias (timm with {@code pre_norm=True}, CLIP). */
+    CONV_NO_BIAS;
+
+    /** Whether this is one of the convolution styles. */
+    public boolean isConv() {
+      return this == CONV || this == CONV_NO_BIAS;
+    }
   }
 
   /** Number of patches. */
@@ -55,14 +62,15 @@ public record PatchEmbedding(
   /** Embeds the images. */
   public Operand<TFloat32> apply(BuildContext ctx, Operand<TFloat32> images) {
     Ops tf = ctx.tf();
-    if (style == Style.CONV) {
+    if (style.isConv()) {
       BuildContext pctx = ctx.child("proj");
       Operand<TFloat32> kernel =
           pctx.parameter("kernel", ParameterRole.WEIGHT, Initializer.truncatedNormal(0.02), patchHeight, patchWidth, channels, dim);
-      Operand<TFloat32> bias = pctx.parameter("bias", ParameterRole.BIAS, Initializer.zeros(), dim);
       Operand<TFloat32> y =
           tf.nn.conv2d(images, kernel, List.of(1L, (long) patchHeight, (long) patchWidth, 1L), "VALID");
-      y = tf.nn.biasAdd(y, bias);
+      if (style == Style.CONV) {
+        y = tf.nn.biasAdd(y, pctx.parameter("bias", ParameterRole.BIAS, Initializer.zeros(), dim));
+      }
       return tf.reshape(y, tf.constant(new int[] {-1, numPatches(), (int) dim}));
     }
     Operand<TFloat32> x = Patches.extract(tf, images, height, width, channels, patchHeight, patchWidth);

@@ -21,8 +21,39 @@ import java.util.Set;
  * @param entries the table
  * @param expectedEmpty checkpoint tensors that must exist and be empty (e.g. vit-pytorch's {@code
  *     cls_token [0, D]} under {@code pool='mean'}), ignored on load
+ * @param positions the position embeddings among the entries, which {@link #toOurs(Map, List, boolean)}
+ *     may resample to the model's patch grid
+ * @param fused our tensors made of several of theirs concatenated along the first axis (transformers'
+ *     separate {@code query}/{@code key}/{@code value} into our fused {@code qkv})
  */
-public record CheckpointMapping(String source, List<Entry> entries, List<String> expectedEmpty) {
+public record CheckpointMapping(
+    String source, List<Entry> entries, List<String> expectedEmpty, List<Position> positions, List<Fused> fused) {
+  private static final System.Logger LOG = System.getLogger(CheckpointMapping.class.getName());
+
+  /**
+   * A learned absolute position embedding {@code [1, prefix + gridHeight*gridWidth, D]} of the checkpoint.
+   *
+   * @param theirs the checkpoint's tensor name
+   * @param prefix rows before the grid rows (class and register tokens), copied unchanged
+   * @param gridHeight the model's patch rows
+   * @param gridWidth the model's patch columns
+   */
+  public record Position(String theirs, int prefix, int gridHeight, int gridWidth) {}
+
+  /**
+   * One of our tensors from several of theirs: concatenated along their first axis (a Linear's output
+   * features), in order, then converted.
+   *
+   * @param ours our parameter name
+   * @param theirs the checkpoint's tensors, in concatenation order
+   * @param conversion layout conversion of the concatenation
+   */
+  public record Fused(String ours, List<String> theirs, Conversion conversion) {
+    /** Copies the list. */
+    public Fused {
+      theirs = List.copyOf(theirs);
+    }
+  }
 
   /**
    * One row of the table.
@@ -37,6 +68,8 @@ public record CheckpointMapping(String source, List<Entry> entries, List<String>
   public CheckpointMapping {
     entries = List.copyOf(entries);
     expectedEmpty = List.copyOf(expectedEmpty);
+    positions = List.copyOf(positions);
+    fused = List.copyOf(fused);
   }
 
   /**
@@ -45,6 +78,20 @@ public record CheckpointMapping(String source, List<Entry> entries, List<String>
    * @throws CheckpointMismatchException listing every missing, unexpected and mis-shaped tensor
    */
   public Map<String, HostTensor> toOurs(Map<String, HostTensor> theirs, List<ParameterSpec> ours) {
+    return toOurs(theirs, ours, false);
+  }
+
+  /**
+   * Like {@link #toOurs(Map, List)}; with {@code resamplePositions}, a position embedding trained on
+   * another (square) patch grid is first resampled to the model's grid as timm does ({@link
+   * PositionEmbeddings#resample}), and the resampling is logged. Without it, such a tensor is mis-shaped.
+   *
+   * @throws CheckpointMismatchException listing every missing, unexpected and mis-shaped tensor
+   */
+  public Map<String, HostTensor> toOurs(Map<String, HostTensor> theirs, List<ParameterSpec> ours, boolean resamplePositions) {
+    if (resamplePositions) {
+      theirs = resampled(theirs);
+    }
     Map<String, ParameterSpec> specs = new LinkedHashMap<>();
     ours.forEach(p -> specs.put(p.name(), p));
     List<String> missing = new ArrayList<>();
@@ -69,6 +116,31 @@ public record CheckpointMapping(String source, List<Entry> entries, List<String>
       }
       out.put(e.ours(), e.conversion().apply(t, spec.shape()));
     }
+    for (Fused f : fused) {
+      ParameterSpec spec = specs.get(f.ours());
+      if (spec == null) {
+        throw new IllegalStateException("mapping " + source + " names unknown parameter '" + f.ours() + "'");
+      }
+      claimed.addAll(f.theirs());
+      List<HostTensor> parts = new ArrayList<>();
+      for (String t : f.theirs()) {
+        if (theirs.get(t) == null) {
+          missing.add(t);
+        } else {
+          parts.add(theirs.get(t));
+        }
+      }
+      if (parts.size() != f.theirs().size()) {
+        continue;
+      }
+      HostTensor joined = concatRows(parts);
+      if (joined == null || !f.conversion().accepts(joined.shape(), spec.shape())) {
+        misshaped.add(String.join(" + ", f.theirs()) + " have " + parts.stream().map(p -> Arrays.toString(p.shape())).toList()
+            + ", expected together " + Arrays.toString(f.conversion().expectedSource(spec.shape())) + " (for " + f.ours() + ")");
+        continue;
+      }
+      out.put(f.ours(), f.conversion().apply(joined, spec.shape()));
+    }
     for (String name : expectedEmpty) {
       claimed.add(name);
       HostTensor t = theirs.get(name);
@@ -79,7 +151,8 @@ public record CheckpointMapping(String source, List<Entry> entries, List<String>
       }
     }
     List<String> unexpected = theirs.keySet().stream().filter(n -> !claimed.contains(n)).toList();
-    List<String> uncovered = specs.keySet().stream().filter(n -> entries.stream().noneMatch(e -> e.ours().equals(n))).toList();
+    List<String> uncovered = specs.keySet().stream().filter(n -> entries.stream().noneMatch(e -> e.ours().equals(n))
+        && fused.stream().noneMatch(f -> f.ours().equals(n))).toList();
     if (!uncovered.isEmpty()) {
       throw new IllegalStateException("mapping " + source + " does not cover parameters " + uncovered);
     }
@@ -89,11 +162,61 @@ public record CheckpointMapping(String source, List<Entry> entries, List<String>
     return out;
   }
 
+  // Concatenation along the first axis, or null if the trailing shapes differ.
+  private static HostTensor concatRows(List<HostTensor> parts) {
+    long[] first = parts.get(0).shape();
+    long rows = 0;
+    int total = 0;
+    for (HostTensor p : parts) {
+      long[] s = p.shape();
+      if (s.length != first.length || s.length == 0
+          || !Arrays.equals(Arrays.copyOfRange(s, 1, s.length), Arrays.copyOfRange(first, 1, first.length))) {
+        return null;
+      }
+      rows += s[0];
+      total += p.size();
+    }
+    float[] data = new float[total];
+    int at = 0;
+    for (HostTensor p : parts) {
+      System.arraycopy(p.data(), 0, data, at, p.size());
+      at += p.size();
+    }
+    long[] shape = first.clone();
+    shape[0] = rows;
+    return new HostTensor(shape, data);
+  }
+
+  private Map<String, HostTensor> resampled(Map<String, HostTensor> theirs) {
+    Map<String, HostTensor> out = new LinkedHashMap<>(theirs);
+    for (Position p : positions) {
+      HostTensor t = theirs.get(p.theirs());
+      long want = p.prefix() + (long) p.gridHeight() * p.gridWidth();
+      if (t == null || t.shape().length != 3 || t.shape()[1] == want || t.shape()[1] <= p.prefix()) {
+        continue; // absent or already fitting: the strict check below reports anything else
+      }
+      long rows = t.shape()[1] - p.prefix();
+      int side = (int) Math.round(Math.sqrt(rows));
+      if ((long) side * side != rows) {
+        throw new CheckpointMismatchException(source, List.of(), List.of(), List.of(p.theirs() + " has "
+            + Arrays.toString(t.shape()) + ": " + rows + " grid rows after " + p.prefix() + " prefix rows is not a square grid,"
+            + " cannot resample to " + p.gridHeight() + "x" + p.gridWidth()));
+      }
+      out.put(p.theirs(), PositionEmbeddings.resample(t, p.prefix(), side, side, p.gridHeight(), p.gridWidth()));
+      LOG.log(System.Logger.Level.INFO, "resampled " + p.theirs() + " " + Arrays.toString(t.shape()) + " from a " + side
+          + "x" + side + " to a " + p.gridHeight() + "x" + p.gridWidth() + " patch grid (" + p.prefix()
+          + " prefix rows kept; bicubic, antialias, as timm's resample_abs_pos_embed)");
+    }
+    return out;
+  }
+
   /** Builder for a mapping table, with helpers for the common layer kinds. */
   public static final class Builder {
     private final String source;
     private final List<Entry> entries = new ArrayList<>();
     private final List<String> empty = new ArrayList<>();
+    private final List<Position> positions = new ArrayList<>();
+    private final List<Fused> fusedEntries = new ArrayList<>();
 
     /** A builder for the given source description. */
     public Builder(String source) {
@@ -130,6 +253,27 @@ public record CheckpointMapping(String source, List<Entry> entries, List<String>
       return this;
     }
 
+    /**
+     * A learned position embedding {@code [1, prefix + gridHeight*gridWidth, D]}, loaded as it is, or
+     * resampled from another grid when the caller asks for it.
+     */
+    public Builder positionEmbedding(String ours, String theirs, int prefix, int gridHeight, int gridWidth) {
+      positions.add(new Position(theirs, prefix, gridHeight, gridWidth));
+      return add(ours, theirs, Conversion.IDENTITY);
+    }
+
+    /**
+     * Our fused linear {@code <ours>/kernel [in, n*out]} (and bias) from several {@code nn.Linear}s
+     * {@code <theirs_i>.weight [out, in]}, concatenated in order (transformers' query, key, value).
+     */
+    public Builder fusedLinear(String ours, List<String> theirs, boolean bias) {
+      fusedEntries.add(new Fused(ours + "/kernel", theirs.stream().map(t -> t + ".weight").toList(), Conversion.LINEAR));
+      if (bias) {
+        fusedEntries.add(new Fused(ours + "/bias", theirs.stream().map(t -> t + ".bias").toList(), Conversion.IDENTITY));
+      }
+      return this;
+    }
+
     /** A checkpoint tensor that must be present and empty. */
     public Builder expectEmpty(String theirs) {
       empty.add(theirs);
@@ -138,7 +282,7 @@ public record CheckpointMapping(String source, List<Entry> entries, List<String>
 
     /** The table. */
     public CheckpointMapping build() {
-      return new CheckpointMapping(source, entries, empty);
+      return new CheckpointMapping(source, entries, empty, positions, fusedEntries);
     }
   }
 

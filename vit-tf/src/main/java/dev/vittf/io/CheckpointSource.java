@@ -7,5 +7,12 @@ public enum CheckpointSource {
   /** lucidrains/vit-pytorch state dicts (PyTorch layouts). */
   VIT_PYTORCH,
   /** timm (pytorch-image-models) state dicts (PyTorch layouts). */
-  TIMM
+  TIMM,
+  /**
+   * Hugging Face transformers ViT / DeiT state dicts, without the base-model prefix ({@code vit.},
+   * {@code deit.}), which {@link Pretrained} strips as transformers' {@code from_pretrained} does.
+   */
+  HUGGING_FACE,
+  /** torchvision {@code VisionTransformer} state dicts ({@code vit_b_16} family). */
+  TORCHVISION
 }

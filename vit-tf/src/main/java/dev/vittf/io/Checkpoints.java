@@ -35,6 +35,17 @@ public final class Checkpoints {
   }
 
   /**
+   * Every tensor of a checkpoint file, under its own names: safetensors, or a PyTorch {@code torch.save}
+   * zip archive ({@code pytorch_model.bin}, {@code .pth}, {@code .pt}), told apart by content, read by the
+   * safe {@link TorchCheckpoint} reader (a pickle is data, never code).
+   *
+   * @throws SafeTensorsException or {@link TorchCheckpointException} if the file is malformed or refused
+   */
+  public static Map<String, HostTensor> tensors(Path file) throws IOException {
+    return TorchCheckpoint.isTorchFile(file) ? TorchCheckpoint.read(file) : SafeTensors.read(file).tensors();
+  }
+
+  /**
    * Reads a checkpoint and returns our weights for {@code config}, checked strictly against the
    * model's parameters.
    *
@@ -42,19 +53,37 @@ public final class Checkpoints {
    * @throws SafeTensorsException if the file is malformed
    */
   public static Map<String, HostTensor> read(Path file, ModelConfig config, CheckpointSource source) throws IOException {
-    Map<String, HostTensor> raw = SafeTensors.read(file).tensors();
+    Map<String, HostTensor> raw = tensors(file);
     return convert(raw, config, source, ModelParameters.of(config));
+  }
+
+  /**
+   * Like {@link #read}, for a model run at another image size than the checkpoint was trained at: the
+   * learned position embeddings the table declares are resampled to the config's patch grid as timm's
+   * {@code resample_abs_pos_embed} does (bicubic, antialias, prefix rows kept), and logged. Only on
+   * request: {@link #read} reports such a tensor as mis-shaped.
+   */
+  public static Map<String, HostTensor> readResampled(Path file, ModelConfig config, CheckpointSource source)
+      throws IOException {
+    Map<String, HostTensor> raw = tensors(file);
+    return convert(raw, config, source, ModelParameters.of(config), true);
   }
 
   /** Converts an in-memory state dict (see {@link #read}). */
   public static Map<String, HostTensor> convert(
       Map<String, HostTensor> raw, ModelConfig config, CheckpointSource source, List<ParameterSpec> params) {
+    return convert(raw, config, source, params, false);
+  }
+
+  /** Converts an in-memory state dict, resampling position embeddings if asked (see {@link #readResampled}). */
+  public static Map<String, HostTensor> convert(Map<String, HostTensor> raw, ModelConfig config, CheckpointSource source,
+      List<ParameterSpec> params, boolean resamplePositions) {
     if (source == CheckpointSource.NATIVE) {
       CheckpointMapping.Builder identity = CheckpointMapping.builder("native (vit-tf names)");
       params.forEach(p -> identity.add(p.name(), p.name(), Conversion.IDENTITY));
       return identity.build().toOurs(raw, params);
     }
-    return mapping(config, source).toOurs(raw, params);
+    return mapping(config, source).toOurs(raw, params, resamplePositions);
   }
 
   /**
@@ -74,7 +103,7 @@ public final class Checkpoints {
     // Reading (I/O and conversion to floats) needs no TensorFlow: overlap it with the graph build.
     CompletableFuture<Map<String, HostTensor>> raw = CompletableFuture.supplyAsync(() -> {
       try {
-        return SafeTensors.read(file).tensors();
+        return tensors(file);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -112,12 +141,54 @@ public final class Checkpoints {
    * initialisers: every parameter is overwritten, so they are skipped.
    */
   public static void load(VitModel model, Path file, CheckpointSource source) throws IOException {
-    Map<String, HostTensor> raw = SafeTensors.read(file).tensors();
+    Map<String, HostTensor> raw = tensors(file);
     model.loadWeights(convert(raw, model.config(), source, model.parameters()));
   }
 
   /** Saves a model's weights under our names (atomically). */
   public static void save(VitModel model, Path file) throws IOException {
-    SafeTensors.write(file, model.weights(), Map.of("format", "vit-tf", "architecture", model.config().architecture()));
+    save(model, file, List.of());
+  }
+
+  /**
+   * Saves a model's weights under our names (atomically), with its config ({@code config}, config JSON) and
+   * its class labels ({@code labels}, a JSON array, if any) as metadata, so that they travel with it.
+   */
+  public static void save(VitModel model, Path file, List<String> labels) throws IOException {
+    save(model.weights(), model.config(), labels, file);
+  }
+
+  /** Saves weights under our names with config and labels as metadata (see {@link #save(VitModel, Path, List)}). */
+  public static void save(Map<String, HostTensor> weights, ModelConfig config, List<String> labels, Path file)
+      throws IOException {
+    Map<String, String> meta = new java.util.LinkedHashMap<>();
+    meta.put("format", "vit-tf");
+    meta.put("architecture", config.architecture());
+    meta.put("config", dev.vittf.models.ConfigJson.toJson(config));
+    if (!labels.isEmpty()) {
+      meta.put(LABELS, LABEL_JSON.writeValueAsString(labels));
+    }
+    SafeTensors.write(file, weights, meta);
+  }
+
+  /** The metadata key of the class labels in our checkpoints. */
+  public static final String LABELS = "labels";
+  private static final com.fasterxml.jackson.databind.ObjectMapper LABEL_JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+  /**
+   * The class labels saved with one of our checkpoints, indexed by logit; empty if it has none.
+   *
+   * @throws SafeTensorsException if the file is malformed or its labels are not a JSON array of strings
+   */
+  public static List<String> labels(Path file) throws IOException {
+    String json = SafeTensors.read(file).metadata().get(LABELS);
+    if (json == null) {
+      return List.of();
+    }
+    try {
+      return List.of(LABEL_JSON.readValue(json, String[].class));
+    } catch (IOException e) {
+      throw new SafeTensorsException(file + ": metadata '" + LABELS + "' is not a JSON array of strings");
+    }
   }
 }

@@ -165,9 +165,10 @@ public final class Kwargs {
   /**
    * Reads the arguments timm's ViT-family constructors share into {@code builder}: {@code pretrained}
    * (must be false), {@code img_size}, {@code patch_size}, {@code embed_dim}, {@code depth}, {@code
-   * num_heads} (head width {@code embed_dim / num_heads}), {@code mlp_ratio=4}, {@code global_pool}
-   * (only {@code 'token'}), {@code num_classes=1000}, {@code in_chans=3} and {@code attn_drop_rate=0}. The sizes are required unless {@code sizeDefaults} gives them (the
-   * defaults of a named timm model function).
+   * num_heads} (head width {@code embed_dim / num_heads}), {@code mlp_ratio=4}, {@code num_classes=1000},
+   * {@code in_chans=3} and {@code attn_drop_rate=0} ({@code global_pool} is the caller's: the families
+   * differ). The sizes are required unless {@code sizeDefaults} gives them (the defaults of a named timm
+   * model function).
    *
    * @param sizeDefaults defaults of {@code img_size}, {@code patch_size}, {@code embed_dim}, {@code
    *     depth} and {@code num_heads}, or {@code null} if they are required
@@ -183,10 +184,6 @@ public final class Kwargs {
     if (heads <= 0 || dim % heads != 0) {
       throw new IllegalArgumentException(owner + ": embed_dim " + dim + " must be divisible by num_heads " + heads);
     }
-    String pool = string("global_pool", "token");
-    if (!pool.equals("token")) {
-      throw new IllegalArgumentException(owner + ": only global_pool='token' is supported, got '" + pool + "'");
-    }
     return builder
         .imageSize(image[0], image[1])
         .patchSize(patch[0], patch[1])
@@ -198,6 +195,45 @@ public final class Kwargs {
         .dimHead(dim / heads)
         .mlpDim((int) (dim * number("mlp_ratio", 4.0)))
         .attnDropout(number("attn_drop_rate", 0));
+  }
+
+  /**
+   * An optional string that must be one of {@code allowed} (the first is the default).
+   *
+   * @throws IllegalArgumentException naming the argument, the value and the supported values
+   */
+  public String choice(String key, String... allowed) {
+    String v = string(key, allowed[0]);
+    if (!List.of(allowed).contains(v)) {
+      throw new IllegalArgumentException(owner + ": " + key + "='" + v + "' is not supported (supported: "
+          + String.join(", ", allowed) + ")");
+    }
+    return v;
+  }
+
+  /**
+   * An optional argument that this library supports only at its default value (it would change the
+   * function otherwise).
+   *
+   * @throws IllegalArgumentException naming the argument and the value
+   */
+  public void onlyDefault(String key, Object fallback) {
+    if (!has(key)) {
+      return;
+    }
+    JsonNode v = get(key);
+    boolean same = fallback instanceof Boolean b ? v.isBoolean() && v.asBoolean() == b
+        : fallback instanceof Number n ? v.isNumber() && v.asDouble() == n.doubleValue()
+        : v.isTextual() && v.asText().equals(fallback);
+    if (!same) {
+      throw new IllegalArgumentException(owner + ": argument '" + key + "'=" + v + " is not supported (only "
+          + fallback + ")");
+    }
+  }
+
+  /** The owner named in error messages. */
+  public String owner() {
+    return owner;
   }
 
   private int[] square(String key) {

@@ -8,7 +8,9 @@ import dev.vittf.arch.Architecture.ReferenceFamily;
 import dev.vittf.arch.Architectures;
 import dev.vittf.models.ModelConfig;
 import java.io.IOException;
+import dev.vittf.core.HostTensor;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * Builds our equivalent of a reference (vit-pytorch or timm) model from its description: the family,
@@ -27,8 +29,21 @@ public final class ReferenceModels {
    * @param family reference family name ({@code vit}, {@code timm_vit}, ...)
    * @param config our config
    * @param source checkpoint naming/layout
+   * @param resamplePositions whether the description asks to run the checkpoint at another image size than
+   *     it was trained at ({@code trained_image_size_hw} differs from {@code image_size_hw}), so that its
+   *     position embedding is resampled ({@link Checkpoints#readResampled})
    */
-  public record ReferenceModel(String family, ModelConfig config, CheckpointSource source) {}
+  public record ReferenceModel(String family, ModelConfig config, CheckpointSource source, boolean resamplePositions) {
+    /** A model run at its checkpoint's own image size. */
+    public ReferenceModel(String family, ModelConfig config, CheckpointSource source) {
+      this(family, config, source, false);
+    }
+
+    /** Reads the checkpoint for this model, strictly, resampling position embeddings if the description asks to. */
+    public Map<String, HostTensor> readWeights(Path checkpoint) throws IOException {
+      return resamplePositions ? Checkpoints.readResampled(checkpoint, config, source) : Checkpoints.read(checkpoint, config, source);
+    }
+  }
 
   /** Reads a fixture-style JSON file ({@code family}, {@code constructor_kwargs}, ...). */
   public static ReferenceModel fromJsonFile(Path file) throws IOException {
@@ -47,7 +62,9 @@ public final class ReferenceModels {
     String family = root.path("family").asText("");
     ReferenceFamily f = Architectures.referenceFamily(family).orElseThrow(() -> new UnsupportedOperationException(
         "model family '" + family + "' is not implemented yet; known: " + String.join(", ", Architectures.referenceFamilies())));
-    return new ReferenceModel(family, f.converter().convert(root.get("constructor_kwargs"), root), f.source());
+    JsonNode trained = root.path("trained_image_size_hw");
+    boolean resample = trained.isArray() && !trained.equals(root.path("image_size_hw"));
+    return new ReferenceModel(family, f.converter().convert(root.get("constructor_kwargs"), root), f.source(), resample);
   }
 
   /**

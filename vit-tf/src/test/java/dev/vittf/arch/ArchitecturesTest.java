@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vittf.Fixtures;
 import dev.vittf.arch.Architecture.Preset;
 import dev.vittf.arch.Architecture.ReferenceFamily;
@@ -23,6 +25,7 @@ import dev.vittf.io.ReferenceModels;
 import dev.vittf.io.SafeTensors;
 import dev.vittf.models.ConfigJson;
 import dev.vittf.models.ModelConfig;
+import dev.vittf.models.ModelParameters;
 import dev.vittf.models.Network;
 import dev.vittf.models.Presets;
 import java.nio.file.Files;
@@ -30,6 +33,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -80,17 +84,28 @@ class ArchitecturesTest {
         families.add(f.name());
         assertEquals(f, Architectures.referenceFamily(f.name()).orElseThrow());
         assertTrue(a.checkpointSources().contains(f.source()), f.name() + ": no " + f.source() + " table");
-        Path json = Fixtures.dir().resolve(f.name() + ".json");
+        // hub sources (transformers, torchvision) have their fixture as a hub folder's config.json
+        Path hub = Fixtures.dir().resolve("hub").resolve(f.name());
+        boolean isHub = !Files.exists(Fixtures.dir().resolve(f.name() + ".json")) && Files.isDirectory(hub);
+        Path json = isHub ? hub.resolve("config.json") : Fixtures.dir().resolve(f.name() + ".json");
         assertTrue(Files.exists(json), "fixture " + json);
-        ReferenceModel ref = ReferenceModels.fromJson(JSON.readTree(json.toFile()));
+        JsonNode description = JSON.readTree(json.toFile());
+        if (isHub) {
+          ObjectNode d = JSON.createObjectNode().put("family", f.name());
+          d.set("constructor_kwargs", description.has("constructor_kwargs") ? description.get("constructor_kwargs") : description);
+          description = d;
+        }
+        ReferenceModel ref = ReferenceModels.fromJson(description);
         assertEquals(a.configType(), ref.config().getClass(), f.name());
         assertEquals(f.source(), ref.source(), f.name());
         // the family's table claims every tensor of its checkpoint exactly once, and our tensors convert back
-        Path file = Fixtures.dir().resolve(f.name() + ".safetensors");
-        Map<String, HostTensor> raw = SafeTensors.read(file).tensors();
-        Map<String, HostTensor> ours = Checkpoints.read(file, ref.config(), ref.source());
+        Path file = isHub ? hub.resolve("model.safetensors") : Fixtures.dir().resolve(f.name() + ".safetensors");
+        Map<String, HostTensor> raw = new LinkedHashMap<>();
+        SafeTensors.read(file).tensors().forEach((k, v) -> raw.put(k.startsWith("vit.") ? k.substring(4) : k, v));
+        Map<String, HostTensor> ours = Checkpoints.convert(raw, ref.config(), ref.source(), ModelParameters.of(ref.config()));
         CheckpointMapping m = Checkpoints.mapping(ref.config(), ref.source());
-        assertEquals(raw.size(), m.entries().size() + m.expectedEmpty().size(), f.name());
+        int fusedParts = m.fused().stream().mapToInt(x -> x.theirs().size()).sum();
+        assertEquals(raw.size(), m.entries().size() + m.expectedEmpty().size() + fusedParts, f.name());
         for (CheckpointMapping.Entry en : m.entries()) {
           HostTensor back = en.conversion().invert(ours.get(en.ours()), raw.get(en.theirs()).shape());
           assertEquals(0.0, back.maxAbsDiff(raw.get(en.theirs())), f.name() + ": " + en.theirs());
@@ -98,8 +113,8 @@ class ArchitecturesTest {
       }
     }
     assertEquals(Set.copyOf(Architectures.referenceFamilies()), families);
-    assertEquals(Set.of("vit", "timm_vit", "deepvit", "cait", "timm_cait", "parallel_vit", "timm_parallel_vit",
-        "scalable_vit"), families);
+    assertEquals(Set.of("vit", "timm_vit", "hf_vit", "torchvision_vit", "deepvit", "cait", "timm_cait", "parallel_vit",
+        "timm_parallel_vit", "scalable_vit"), families);
   }
 
   @Test

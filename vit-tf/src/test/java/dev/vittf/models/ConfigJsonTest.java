@@ -42,7 +42,7 @@ class ConfigJsonTest {
     ObjectNode tree = ConfigJson.toTree(c);
     assertEquals("MEAN", tree.get("pool").asText());
     assertEquals(1e-6, tree.get("normEps").asDouble());
-    assertEquals(24, tree.size()); // discriminator + 23 components
+    assertEquals(29, tree.size()); // discriminator + 28 components
   }
 
   @Test
@@ -102,9 +102,9 @@ class ConfigJsonTest {
     e = assertThrows(ConfigJsonException.class, () -> ConfigJson.fromTree(nul));
     assertTrue(e.getMessage().startsWith("field 'heads' of architecture 'vit': cannot read null as int"), e.getMessage());
 
-    ObjectNode badEnum = ConfigJson.toTree(ViTConfig.tiny()).put("pool", "max");
+    ObjectNode badEnum = ConfigJson.toTree(ViTConfig.tiny()).put("pool", "median");
     e = assertThrows(ConfigJsonException.class, () -> ConfigJson.fromTree(badEnum));
-    assertEquals("field 'pool' of architecture 'vit': cannot read \"max\" as Pool (one of CLS, MEAN)", e.getMessage());
+    assertEquals("field 'pool' of architecture 'vit': cannot read \"median\" as Pool (one of CLS, MEAN, AVG, MAX, AVG_MAX)", e.getMessage());
 
     e = assertThrows(ConfigJsonException.class, () -> ConfigJson.fromJson("{\"architecture\": \"vit\",}"));
     assertTrue(e.getMessage().startsWith("malformed JSON: "), e.getMessage());

@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
 /**
  * The {@code vit-tf} command line: {@code demo} (build the seed ViT, run it, check fixture parity), {@code
  * parity}, {@code presets}, {@code bench}, {@code bench-all}, {@code train}, {@code train-bench}, {@code classify},
- * {@code preprocess}. Exit codes follow {@link dev.vittf.cli.support.ExitCodes} (listed in every command's {@code
+ * {@code preprocess}, {@code inspect}, {@code convert}. Exit codes follow {@link dev.vittf.cli.support.ExitCodes} (listed in every command's {@code
  * --help}); without arguments it prints the usage and exits 2.
  */
 @Command(
@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
     description = "Vision transformers as TensorFlow graphs.",
     subcommands = {DemoCommand.class, ParityCommand.class, PresetsCommand.class, BenchCommand.class,
         BenchAllCommand.class, TrainCommand.class, TrainBenchCommand.class, ClassifyCommand.class,
-        PreprocessCommand.class})
+        PreprocessCommand.class, InspectCommand.class, ConvertCommand.class})
 public final class Main implements Callable<Integer> {
   /** JavaCPP's physical-memory limit property (see {@link #main}). */
   static final String JAVACPP_MAX_PHYSICAL_BYTES = "org.bytedeco.javacpp.maxPhysicalBytes";

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vittf.cli.support.PathCheck;
 import dev.vittf.cli.support.UsageException;
 import dev.vittf.core.HostTensor;
-import dev.vittf.io.Checkpoints;
+import dev.vittf.io.Pretrained;
 import dev.vittf.io.ReferenceModels;
 import dev.vittf.io.ReferenceModels.ReferenceModel;
 import dev.vittf.io.SafeTensors;
@@ -96,16 +96,27 @@ final class ParityCommand implements Callable<Integer> {
     return passed == cases.size() ? 0 : 1;
   }
 
-  /** Every {@code <name>.json} directly in {@code dir}, sorted; a case missing its other files fails when run. */
+  /**
+   * Every {@code <name>.json} directly in {@code dir}, and every sub-folder holding {@code
+   * expected.io.safetensors} (a hub snapshot case), sorted; a case missing its other files fails when run.
+   */
   static List<String> cases(Path dir) throws IOException {
     try (Stream<Path> s = Files.list(dir)) {
-      return s.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json"))
-          .map(n -> n.substring(0, n.length() - ".json".length())).sorted().toList();
+      return s.filter(p -> Files.isRegularFile(p) && p.getFileName().toString().endsWith(".json")
+              || Files.isRegularFile(p.resolve(HUB_EXPECTED)))
+          .map(p -> p.getFileName().toString())
+          .map(n -> n.endsWith(".json") ? n.substring(0, n.length() - ".json".length()) : n).sorted().toList();
     }
   }
 
+  /** The expected outputs of a hub snapshot case. */
+  static final String HUB_EXPECTED = "expected.io.safetensors";
+
   /** Runs one case; never throws for a problem of the case itself. */
   static Outcome run(Path dir, String name) {
+    if (Files.isDirectory(dir.resolve(name))) {
+      return runHub(dir.resolve(name), name);
+    }
     Path json = dir.resolve(name + ".json");
     String family = family(json);
     ReferenceModel ref;
@@ -138,7 +149,7 @@ final class ParityCommand implements Callable<Integer> {
       Map<String, HostTensor> io = SafeTensors.read(dir.resolve(name + ".io.safetensors")).tensors();
       HostTensor input = required(io, "input", name);
       HostTensor logits = required(io, "logits", name);
-      Map<String, HostTensor> weights = Checkpoints.read(dir.resolve(name + ".safetensors"), ref.config(), ref.source());
+      Map<String, HostTensor> weights = ref.readWeights(dir.resolve(name + ".safetensors"));
       try (VitModel m = VitModel.create(ref.config())) {
         m.loadWeights(weights);
         graph = m.predict(input).maxAbsDiff(logits);
@@ -154,6 +165,50 @@ final class ParityCommand implements Callable<Integer> {
       reason = "non-finite logits";
     }
     return new Outcome(name, ref.family(), ok ? Status.PASS : Status.FAIL, graph, eager, reason);
+  }
+
+  /**
+   * A hub snapshot folder: opened with {@link Pretrained#load}, every upstream output that {@code
+   * expected.io.safetensors} holds ({@code logits}, {@code pooler_output}, {@code last_hidden_state}, ...)
+   * compared in graph and eager mode (the largest difference over them).
+   */
+  static Outcome runHub(Path folder, String name) {
+    Pretrained p;
+    try {
+      p = Pretrained.load(folder);
+    } catch (UnsupportedOperationException | IllegalArgumentException e) {
+      return new Outcome(name, "hub", Status.UNSUPPORTED, Double.NaN, Double.NaN, message(e));
+    } catch (IOException e) {
+      return new Outcome(name, "hub", Status.FAIL, Double.NaN, Double.NaN, message(e));
+    }
+    String family = "hub " + p.format().name().toLowerCase(Locale.ROOT);
+    double graph = Double.NaN;
+    double eager = Double.NaN;
+    try {
+      Map<String, HostTensor> io = SafeTensors.read(folder.resolve(HUB_EXPECTED)).tensors();
+      HostTensor input = required(io, "input", name);
+      Map<String, String> outputs = new java.util.LinkedHashMap<>(p.outputs());
+      outputs.keySet().retainAll(io.keySet());
+      if (outputs.isEmpty()) {
+        throw new IllegalArgumentException(HUB_EXPECTED + " holds none of the outputs " + p.outputs().keySet());
+      }
+      Map<String, HostTensor> g;
+      try (VitModel m = p.model()) {
+        g = m.run(input, outputs.values().toArray(String[]::new));
+      }
+      Map<String, HostTensor> e = EagerRunner.forward(p.config(), p.weights(), 0, dev.vittf.core.Mode.INFERENCE, input);
+      graph = 0;
+      eager = 0;
+      for (Map.Entry<String, String> o : outputs.entrySet()) {
+        graph = Math.max(graph, g.get(o.getValue()).maxAbsDiff(io.get(o.getKey())));
+        eager = Math.max(eager, e.get(o.getValue()).maxAbsDiff(io.get(o.getKey())));
+      }
+    } catch (IOException | RuntimeException e) {
+      return new Outcome(name, family, Status.FAIL, graph, eager, message(e));
+    }
+    boolean ok = graph <= TOLERANCE && eager <= TOLERANCE;
+    String reason = ok ? "" : String.format(Locale.ROOT, "max |diff| %.2e > %.0e", Math.max(graph, eager), TOLERANCE);
+    return new Outcome(name, family, ok ? Status.PASS : Status.FAIL, graph, eager, reason);
   }
 
   private static HostTensor required(Map<String, HostTensor> io, String key, String name) {

@@ -48,6 +48,8 @@ import java.util.List;
  * @param base the fields every patch transformer shares ({@code depth}: patch-stage blocks; heads, head
  *     width and MLP serve both stages; {@code attnDropout} defaults to {@code dropout} in the builder)
  * @param clsDepth class-attention blocks (at least 1)
+ * @param clsMlpDim hidden width of the class-attention blocks' MLPs (timm {@code mlp_ratio_token_only}),
+ *     or {@code null} for {@code mlpDim}
  * @param embedding patch embedding style
  * @param patchQkvLayout q/k/v projections of the patch stage
  * @param classQkvLayout q/k/v projections of the class stage ({@code Q_KV} or {@code SEPARATE})
@@ -61,6 +63,7 @@ import java.util.List;
 public record CaiTConfig(
     PatchTransformerFields base,
     int clsDepth,
+    Integer clsMlpDim,
     PatchEmbedding.Style embedding,
     QkvLayout patchQkvLayout,
     QkvLayout classQkvLayout,
@@ -79,6 +82,7 @@ public record CaiTConfig(
       base.check(c);
     }
     c.require(clsDepth >= 1, "clsDepth", clsDepth, "must be >= 1 (the class token needs at least one class-attention block)");
+    c.require(clsMlpDim == null || clsMlpDim >= 1, "clsMlpDim", clsMlpDim, "must be >= 1 (or null: mlpDim)");
     c.notNull("embedding", embedding);
     c.notNull("patchQkvLayout", patchQkvLayout);
     if (c.notNull("classQkvLayout", classQkvLayout)) {
@@ -104,6 +108,11 @@ public record CaiTConfig(
     return sizeOf(base, clsDepth);
   }
 
+  /** Hidden width of the class-attention MLPs: {@code clsMlpDim}, or {@code mlpDim} if that is null. */
+  public int classMlpDim() {
+    return clsMlpDim == null ? base.mlpDim() : clsMlpDim;
+  }
+
   /** Attention of the patch stage: talking heads before and after the softmax. */
   public AttentionConfig patchAttention() {
     return base.attention(patchQkvLayout, qkvBias, true,
@@ -123,8 +132,9 @@ public record CaiTConfig(
     // stochastic depth at the same rate on every residual branch of both stages (the paper's layer dropout)
     List<TransformerBlock> blocks = Collections.nCopies(base.depth(),
         new TransformerBlock(patchAttention(), ff, base.normEps(), 1, layerScaleInit, layerDropout));
+    FeedForward clsFf = new FeedForward(base.dim(), classMlpDim(), base.dropout());
     List<TransformerBlock> classBlocks = Collections.nCopies(clsDepth,
-        new TransformerBlock(classAttention(), ff, base.normEps(), 1, layerScaleInit, layerDropout));
+        new TransformerBlock(classAttention(), clsFf, base.normEps(), 1, layerScaleInit, layerDropout));
     return new CaiT(base.patchEmbedding(embedding), blocks, classBlocks, normalizeClassContext, base.normEps(),
         base.numClasses(), base.embDropout());
   }
@@ -212,6 +222,9 @@ public record CaiTConfig(
     /** Class-attention blocks (at least 1). */
     public Builder clsDepth(int v) { return set("clsDepth", v); }
 
+    /** Hidden width of the class-attention MLPs (default null: {@code mlpDim}). */
+    public Builder clsMlpDim(Integer v) { return set("clsMlpDim", v); }
+
     /** Patch-stage q/k/v layout (default Q_KV). */
     public Builder patchQkvLayout(QkvLayout v) { return set("patchQkvLayout", v); }
 
@@ -233,6 +246,7 @@ public record CaiTConfig(
       Object depth = get("depth");
       setIfAbsent("layerScaleInit", LayerScale.paperEpsilon(depth == null ? 0 : (Integer) depth));
       setIfAbsent("attnDropout", get("dropout"));
+      setIfAbsent("clsMlpDim", null);
     }
   }
 }

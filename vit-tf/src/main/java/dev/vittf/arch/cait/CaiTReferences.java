@@ -34,11 +34,10 @@ public final class CaiTReferences {
   public static CaiTConfig timm(JsonNode kwargs) {
     Kwargs k = new Kwargs("timm Cait", kwargs);
     CaiTConfig.Builder b = k.timmCommon(CaiTConfig.builder().timmStyle(), null);
-    double tokenMlpRatio = k.number("mlp_ratio_token_only", 4.0);
-    if (k.number("mlp_ratio", 4.0) != tokenMlpRatio) {
-      throw new IllegalArgumentException("timm Cait: mlp_ratio " + k.number("mlp_ratio", 4.0) + " and mlp_ratio_token_only "
-          + tokenMlpRatio + " must be equal (one mlpDim serves both stages)");
-    }
+    k.choice("global_pool", "token");
+    // timm's Cait: mlp_ratio_token_only (default 4.0) sizes the class-attention MLPs on its own
+    int tokenMlp = (int) (k.integer("embed_dim") * k.number("mlp_ratio_token_only", 4.0));
+    b.clsMlpDim(tokenMlp == (int) (k.integer("embed_dim") * k.number("mlp_ratio", 4.0)) ? null : tokenMlp);
     if (k.number("drop_rate", 0) != 0) {
       throw new IllegalArgumentException("timm Cait: head dropout (drop_rate) is not supported");
     }

@@ -49,11 +49,9 @@ public final class ParallelViTMappings {
 
   /** timm {@code vit_*_18x2} ({@code ParallelThingsBlock}): conv embedding, final norm, LayerScale per branch. */
   public static CheckpointMapping timm(ParallelViTConfig c) {
-    require(c.embedding() == PatchEmbedding.Style.CONV, "timm parallel ViT checkpoints need embedding CONV, config has " + c.embedding());
-    require(c.finalNorm() == NormPlacement.TOKENS, "timm parallel ViT checkpoints need finalNorm TOKENS, config has " + c.finalNorm());
     require(c.attentionOutputProjection(), "timm parallel ViT checkpoints always have attention projections");
     CheckpointMapping.Builder m = CheckpointMapping.builder(TIMM);
-    ViTMappings.timmStem(m, true);
+    ViTMappings.timmStem(m, c, true);
     eachBranch(c, (a, i, b) -> {
       String ta = "blocks." + i + ".attns." + b;
       ViTMappings.timmAttention(m, a + "/norm", a + "/attn", ta + ".norm", ta + ".attn", c.qkvBias());
@@ -63,7 +61,7 @@ public final class ParallelViTMappings {
       ViTMappings.feedForward(m, f + "/norm", f + "/mlp", tf + ".norm", tf + ".mlp.fc1", tf + ".mlp.fc2");
       layerScale(m, c, f, tf);
     });
-    return ViTMappings.timmHead(m);
+    return ViTMappings.timmHead(m, c);
   }
 
   /** Adds the rows of one branch: {@code ours} is its scope, {@code layer} and {@code branch} its indices. */

@@ -23,11 +23,21 @@ public final class ParallelViTReferences {
     return c;
   }
 
-  /** timm {@code vit_small_patch16_18x2_224(**kwargs)}: its defaults, overridden by the kwargs. */
+  /**
+   * timm {@code vit_small_patch16_18x2_224(**kwargs)}: its defaults, overridden by the kwargs; the
+   * branches per block from {@code block_fn} ({@code ParallelThingsBlock}, {@code num_parallel}, default 2).
+   * {@code class_token=False} is not supported (this network always has a class token).
+   */
   public static ParallelViTConfig timm(JsonNode kwargs) {
     Kwargs k = new Kwargs("timm vit_small_patch16_18x2_224", kwargs);
+    int branches = k.has("block_fn") ? ViTReferences.timmBranches(k) : 2;
+    if (branches < 2) {
+      throw new IllegalArgumentException(k.owner() + ": block_fn '" + k.string("block_fn", "") + "' has no parallel"
+          + " branches (expected ParallelThingsBlock)");
+    }
+    k.onlyDefault("class_token", true);
     ParallelViTConfig.Builder b = k.timmCommon(ParallelViTConfig.timmBuilder(), new int[] {224, 16, 384, 18, 6});
-    ParallelViTConfig c = ViTReferences.timmFamily(k, b, 1e-5).numParallelBranches(2).build();
+    ParallelViTConfig c = ViTReferences.timmFamily(k, b, 1e-5, true).numParallelBranches(branches).build();
     k.finish();
     return c;
   }

@@ -17,8 +17,13 @@ public final class ViTArchitecture {
           ViTConfig::vitLarge16)
       .checkpoints(CheckpointSource.VIT_PYTORCH, ViTMappings::vitPytorch)
       .checkpoints(CheckpointSource.TIMM, ViTMappings::timm)
+      .checkpoints(CheckpointSource.HUGGING_FACE, ViTMappings::huggingFace)
+      .checkpoints(CheckpointSource.TORCHVISION, ViTMappings::torchvision)
       .reference("vit", CheckpointSource.VIT_PYTORCH, (kwargs, description) -> ViTReferences.vitPytorch(kwargs))
-      .reference("timm_vit", CheckpointSource.TIMM, (kwargs, description) -> ViTReferences.timm(kwargs))
+      .reference("timm_vit", CheckpointSource.TIMM,
+          (kwargs, description) -> ViTReferences.timm(kwargs, description.path("distilled").asBoolean(false)))
+      .reference("hf_vit", CheckpointSource.HUGGING_FACE, (kwargs, description) -> ViTReferences.huggingFace(kwargs))
+      .reference("torchvision_vit", CheckpointSource.TORCHVISION, (kwargs, description) -> ViTReferences.torchvision(kwargs))
       .build();
 
   private ViTArchitecture() {}

@@ -18,7 +18,8 @@ public abstract class ViTFamilyBuilder<C extends ModelConfig, B extends ViTFamil
   /** A builder for {@code type} with the shared defaults and an output projection in attention. */
   protected ViTFamilyBuilder(Class<C> type) {
     super(type);
-    attentionOutputProjection(true);
+    attentionOutputProjection(true).registerTokens(0).noEmbedClass(false).preNorm(false)
+        .distillationToken(false).tanhHead(false);
   }
 
   /** Pooling (default class token). */
@@ -32,4 +33,19 @@ public abstract class ViTFamilyBuilder<C extends ModelConfig, B extends ViTFamil
 
   /** Maximum stochastic depth rate (per branch; default 0). */
   public B dropPath(double v) { return set("dropPath", v); }
+
+  /** Register tokens after the class token (default 0). */
+  public B registerTokens(int v) { return set("registerTokens", v); }
+
+  /** Positional embedding on the patch tokens only, added before the prefix tokens (default false). */
+  public B noEmbedClass(boolean v) { return set("noEmbedClass", v); }
+
+  /** LayerNorm {@code norm_pre} before the blocks (default false). */
+  public B preNorm(boolean v) { return set("preNorm", v); }
+
+  /** A DeiT distillation token after the class token, with its own head (default false). */
+  public B distillationToken(boolean v) { return set("distillationToken", v); }
+
+  /** tanh on the head's output: transformers' ViTModel pooler (default false). */
+  public B tanhHead(boolean v) { return set("tanhHead", v); }
 }

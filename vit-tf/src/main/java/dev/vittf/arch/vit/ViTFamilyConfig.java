@@ -31,4 +31,19 @@ public interface ViTFamilyConfig extends PatchTransformerConfig {
 
   /** LayerScale initial value, 0 for none. */
   default double layerScaleInit() { return options().layerScaleInit(); }
+
+  /** Register tokens, 0 for none. */
+  default int registerTokens() { return options().registerTokens(); }
+
+  /** Whether the positional embedding covers the patch tokens only. */
+  default boolean noEmbedClass() { return options().noEmbedClass(); }
+
+  /** Whether a LayerNorm runs before the blocks. */
+  default boolean preNorm() { return options().preNorm(); }
+
+  /** Whether a DeiT distillation token (and its head) follows the class token. */
+  default boolean distillationToken() { return options().distillationToken(); }
+
+  /** Whether the head's output goes through tanh (a pooler, not a classifier). */
+  default boolean tanhHead() { return options().tanhHead(); }
 }

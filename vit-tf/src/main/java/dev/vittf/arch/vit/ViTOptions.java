@@ -22,6 +22,15 @@ import java.util.List;
  * @param finalNorm where the final LayerNorm sits
  * @param dropPath maximum stochastic-depth rate, linearly increasing over the blocks (training only)
  * @param layerScaleInit LayerScale initial value (per branch), 0 for none
+ * @param registerTokens learned register tokens prepended after the class token (timm {@code reg_tokens}), 0 for none
+ * @param noEmbedClass whether the positional embedding covers the patch tokens only and is added before the
+ *     prefix tokens are prepended (timm {@code no_embed_class=True}); otherwise it covers every token
+ * @param preNorm whether a LayerNorm ({@code norm_pre}) runs on the embedded tokens before the blocks (timm
+ *     {@code pre_norm=True}, whose patch convolution then has no bias: use {@code CONV_NO_BIAS})
+ * @param distillationToken whether a distillation token follows the class token (DeiT): a second head
+ *     {@code head_dist} reads it and the logits are the mean of both heads (inference)
+ * @param tanhHead whether the head's output goes through tanh (transformers' {@code ViTModel} pooler:
+ *     {@code pooler_output = tanh(dense(token 0))}; {@code numClasses} is then the pooler width)
  */
 public record ViTOptions(
     Pool pool,
@@ -30,7 +39,12 @@ public record ViTOptions(
     boolean attentionOutputProjection,
     NormPlacement finalNorm,
     double dropPath,
-    double layerScaleInit) {
+    double layerScaleInit,
+    int registerTokens,
+    boolean noEmbedClass,
+    boolean preNorm,
+    boolean distillationToken,
+    boolean tanhHead) {
 
   /** Adds every violation of these options (given the shared fields) to {@code c}. */
   public void check(ConfigCheck c, PatchTransformerFields base) {
@@ -44,6 +58,11 @@ public record ViTOptions(
     c.rate("dropPath", dropPath);
     c.require(Double.isFinite(layerScaleInit) && layerScaleInit >= 0, "layerScaleInit", layerScaleInit,
         "must be finite and >= 0 (0 disables LayerScale)");
+    c.require(registerTokens >= 0, "registerTokens", registerTokens, "must be >= 0");
+    if (distillationToken) {
+      c.require(pool == Pool.CLS && finalNorm == NormPlacement.TOKENS, "distillationToken", true,
+          "needs pool=CLS and finalNorm=TOKENS (both heads read normalised tokens 0 and 1)");
+    }
   }
 
   /** The network: {@code base.depth()} blocks of {@code branches} parallel branches each. */
@@ -51,7 +70,7 @@ public record ViTOptions(
     AttentionConfig attn = base.attention(AttentionConfig.QkvLayout.FUSED, qkvBias, attentionOutputProjection, null, null);
     List<TransformerBlock> blocks = TransformerBlock.stack(
         attn, base.feedForward(), base.normEps(), base.depth(), branches, layerScaleInit, dropPath);
-    return new VisionTransformer(base.patchEmbedding(embedding), classToken, pool, finalNorm, base.normEps(), blocks,
-        base.numClasses(), base.embDropout());
+    return new VisionTransformer(base.patchEmbedding(embedding), classToken, registerTokens, noEmbedClass, preNorm, pool,
+        finalNorm, base.normEps(), blocks, base.numClasses(), base.embDropout(), distillationToken, tanhHead);
   }
 }
