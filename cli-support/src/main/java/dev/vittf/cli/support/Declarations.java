@@ -106,7 +106,7 @@ public final class Declarations {
           String why;
           String v;
           switch (pc.role()) {
-            case INPUT_FILE -> {
+            case INPUT_FILE, INPUT_PATH -> {
               v = scratch.resolve("missing.bin").toString();
               why = "it does not exist";
             }

@@ -55,7 +55,7 @@ public final class Names {
 
   /**
    * A checkpoint naming, in any case, {@code -} or {@code _}: native, vit_pytorch, timm, ... ({@code
-   * --source=keras: unknown checkpoint source; known: native, vit_pytorch, timm}).
+   * --source=keras: unknown checkpoint source; known: native, vit_pytorch, timm, hugging_face, torchvision}).
    */
   public static final class SourceName implements ITypeConverter<CheckpointSource>, Ranges.Range {
     /** Picocli instantiates converters. */

@@ -27,6 +27,8 @@ public final class PathCheck {
     INPUT_FILE("an existing readable file"),
     /** An existing, readable directory. */
     INPUT_DIR("an existing readable directory"),
+    /** An existing, readable file or directory (a hub folder or a single weights/description file). */
+    INPUT_PATH("an existing readable file or directory"),
     /** A directory that exists and is writable, or can be created (missing parents included). */
     OUTPUT_DIR("a directory that can be created or written"),
     /** A file that can be written: absent or a writable regular file, in an existing writable directory. */
@@ -49,6 +51,7 @@ public final class PathCheck {
     String why = switch (role) {
       case INPUT_FILE -> inputFile(path);
       case INPUT_DIR -> inputDir(path);
+      case INPUT_PATH -> Files.isDirectory(path) ? inputDir(path) : inputFile(path);
       case OUTPUT_DIR -> outputDir(path);
       case OUTPUT_FILE -> outputFile(path);
     };
@@ -231,6 +234,14 @@ public final class PathCheck {
     /** Picocli instantiates converters. */
     public InputDir() {
       super(Role.INPUT_DIR);
+    }
+  }
+
+  /** {@link Role#INPUT_PATH}. */
+  public static final class InputPath extends Checked {
+    /** Picocli instantiates converters. */
+    public InputPath() {
+      super(Role.INPUT_PATH);
     }
   }
 

@@ -202,7 +202,7 @@ class CliTest {
         + ": must be an existing readable file; it does not exist (see 'vittf-export export --help')");
     assertError(cli("export", "--preset", "vit-tiny", "--checkpoint", ckpt.toString(), "--source", "keras", "-o",
         dir.resolve("m").toString()), 2,
-        "error: --source=keras: unknown checkpoint source; known: native, vit_pytorch, timm (see 'vittf-export export --help')");
+        "error: --source=keras: unknown checkpoint source; known: native, vit_pytorch, timm, hugging_face, torchvision (see 'vittf-export export --help')");
     assertFalse(Files.exists(dir.resolve("m")));
   }
 

@@ -1,5 +1,7 @@
 package dev.vittf.cli;
 
+import dev.vittf.cli.support.PathCheck;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -27,14 +29,14 @@ import picocli.CommandLine.Option;
 final class ClassifyCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @Option(names = "--model", required = true, paramLabel = "PATH",
+  @Option(names = "--model", required = true, paramLabel = "PATH", converter = PathCheck.InputPath.class,
       description = "a hub folder, or a reference description <case>.json next to <case>.safetensors")
   Path model;
 
-  @Option(names = "--image", required = true, arity = "1..*", paramLabel = "FILE", description = "photos (PNG, JPEG, GIF, BMP)")
+  @Option(names = "--image", required = true, arity = "1..*", paramLabel = "FILE", converter = PathCheck.InputFile.class, description = "photos (PNG, JPEG, GIF, BMP)")
   List<Path> images;
 
-  @Option(names = "--top", defaultValue = "5", paramLabel = "K", description = "labels per image (default: ${DEFAULT-VALUE})")
+  @Option(names = "--top", defaultValue = "5", paramLabel = "K", converter = dev.vittf.cli.support.Ranges.PositiveInt.class, description = "labels per image (default: ${DEFAULT-VALUE})")
   int top;
 
   @Option(names = "--json", description = "one JSON object per image: {\"image\", \"top_k\": [{\"label\", \"index\", \"probability\"}]}")
@@ -44,7 +46,7 @@ final class ClassifyCommand implements Callable<Integer> {
       description = "preprocessing instead of the model's own: torchvision_vit_b_16, a preprocessor_config.json or a timm config.json")
   String pipeline;
 
-  @Option(names = "--explain", paramLabel = "DIR", description = "write the attention-rollout heat map of each image to DIR/<image>.attention.png")
+  @Option(names = "--explain", paramLabel = "DIR", converter = PathCheck.OutputDir.class, description = "write the attention-rollout heat map of each image to DIR/<image>.attention.png")
   Path explain;
 
   @Mixin ImageInputOptions input;

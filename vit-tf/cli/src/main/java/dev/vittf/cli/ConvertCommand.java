@@ -1,5 +1,7 @@
 package dev.vittf.cli;
 
+import dev.vittf.cli.support.PathCheck;
+
 import dev.vittf.io.Checkpoints;
 import dev.vittf.io.Pretrained;
 import java.io.IOException;
@@ -18,10 +20,10 @@ import picocli.CommandLine.Parameters;
 @Command(name = "convert", mixinStandardHelpOptions = true,
     description = "Convert a hub folder (transformers, timm, torchvision) to a vit-tf safetensors file with config and labels.")
 final class ConvertCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "PATH", description = "hub snapshot folder")
+  @Parameters(index = "0", paramLabel = "PATH", converter = PathCheck.InputDir.class, description = "hub snapshot folder")
   Path folder;
 
-  @Option(names = "--output", required = true, paramLabel = "FILE.safetensors", description = "file to write")
+  @Option(names = "--output", required = true, paramLabel = "FILE.safetensors", converter = PathCheck.OutputFile.class, description = "file to write")
   Path output;
 
   @Option(names = "--overwrite", description = "replace an existing output file")

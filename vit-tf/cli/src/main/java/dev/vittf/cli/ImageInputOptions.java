@@ -1,5 +1,7 @@
 package dev.vittf.cli;
 
+import dev.vittf.cli.support.PathCheck;
+
 import dev.vittf.preprocess.ImageDecoder;
 import picocli.CommandLine.Option;
 
@@ -9,6 +11,7 @@ final class ImageInputOptions {
   boolean overwrite;
 
   @Option(names = "--max-pixels", defaultValue = "" + ImageDecoder.DEFAULT_MAX_PIXELS, paramLabel = "N",
+      converter = dev.vittf.cli.support.Ranges.PositiveLong.class,
       description = "refuse images with more pixels, checked from the header before decoding (default: PIL's ${DEFAULT-VALUE})")
   long maxPixels;
 

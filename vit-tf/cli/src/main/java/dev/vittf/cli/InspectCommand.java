@@ -1,5 +1,7 @@
 package dev.vittf.cli;
 
+import dev.vittf.cli.support.PathCheck;
+
 import dev.vittf.core.HostTensor;
 import dev.vittf.io.Checkpoints;
 import dev.vittf.io.Pretrained;
@@ -21,7 +23,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "inspect", mixinStandardHelpOptions = true,
     description = "Describe a hub folder (transformers, timm, torchvision) or a weights file (.safetensors, .bin, .pth, .pt).")
 final class InspectCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "PATH", description = "hub snapshot folder or weights file")
+  @Parameters(index = "0", paramLabel = "PATH", converter = PathCheck.InputPath.class, description = "hub snapshot folder or weights file")
   Path path;
 
   @Override

@@ -2,6 +2,7 @@ package dev.vittf.cli;
 
 import dev.vittf.classify.ImageClassifier;
 import dev.vittf.io.Checkpoints;
+import dev.vittf.io.Pretrained;
 import dev.vittf.io.ReferenceModels;
 import dev.vittf.models.VitModel;
 import dev.vittf.preprocess.ImagePipeline;
@@ -16,7 +17,8 @@ import java.util.List;
  *
  * <p>PATH is a reference-model description ({@code <case>.json} with {@code family} and {@code
  * constructor_kwargs}, weights in {@code <case>.safetensors} beside it, as in vit-tf/fixtures).
- * Hub folders (transformers, timm, torchvision) are opened by the checkpoint loader of issue 12.
+ * A hub folder (transformers, timm, torchvision) is opened by {@link Pretrained#load}, with the labels and
+ * the preprocessing pipeline it declares.
  */
 final class ModelFiles {
   private ModelFiles() {}
@@ -29,8 +31,12 @@ final class ModelFiles {
       throw new IllegalArgumentException("--model " + path + ": no such file or folder");
     }
     if (Files.isDirectory(path)) {
-      throw new IllegalArgumentException("--model " + path + ": hub folders need the pretrained-checkpoint loader "
-          + "(issue 12), not in this build yet; give a reference description <case>.json with <case>.safetensors");
+      Pretrained hub = Pretrained.load(path);
+      List<String> labels = hub.labels().isEmpty()
+          ? ImageClassifier.defaultLabels(hub.config().numClasses()) : hub.labels();
+      // The folder's own pipeline first (it can be refused), then the model (native memory).
+      ImagePipeline pipeline = ImagePipeline.forModel(path);
+      return new Opened(hub.model(), labels, pipeline);
     }
     String file = path.getFileName().toString();
     if (!file.endsWith(".json")) {

@@ -1,5 +1,7 @@
 package dev.vittf.cli;
 
+import dev.vittf.cli.support.PathCheck;
+
 import dev.vittf.core.HostTensor;
 import dev.vittf.io.SafeTensors;
 import dev.vittf.preprocess.ImageDecoder;
@@ -20,7 +22,7 @@ import picocli.CommandLine.Option;
 final class PreprocessCommand implements Callable<Integer> {
   /** Exactly one of --model / --pipeline. */
   static final class Source {
-    @Option(names = "--model", required = true, paramLabel = "PATH",
+    @Option(names = "--model", required = true, paramLabel = "PATH", converter = PathCheck.InputPath.class,
         description = "a hub folder, its preprocessor_config.json, or a timm config.json")
     Path model;
 
@@ -32,10 +34,10 @@ final class PreprocessCommand implements Callable<Integer> {
   @ArgGroup(exclusive = true, multiplicity = "1")
   Source source;
 
-  @Option(names = "--image", required = true, paramLabel = "FILE", description = "the photo")
+  @Option(names = "--image", required = true, paramLabel = "FILE", converter = PathCheck.InputFile.class, description = "the photo")
   Path image;
 
-  @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT.safetensors", description = "output file (written atomically)")
+  @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT.safetensors", converter = PathCheck.OutputFile.class, description = "output file (written atomically)")
   Path output;
 
   @Mixin ImageInputOptions input;

@@ -106,7 +106,7 @@ class BadArgumentsTest {
     c.add(exact("error: --xla=maybe: must be 'on' or 'off'", "bench-all", "--xla", "on,maybe"));
     c.add(exact("error: --child-heap=4x: must be a JVM heap size such as 4g, 512m or 2048k", "bench-all", "--child-heap", "4x"));
     c.add(starts("error: --preset=vit-huge: unknown preset; known: vit-seed, ", "train", "--preset", "vit-huge"));
-    c.add(exact("error: --source=keras: unknown checkpoint source; known: native, vit_pytorch, timm (see 'vit-tf bench --help')",
+    c.add(exact("error: --source=keras: unknown checkpoint source; known: native, vit_pytorch, timm, hugging_face, torchvision (see 'vit-tf bench --help')",
         "bench", "--source", "keras"));
     c.add(exact("error: --source needs --checkpoint (it names the checkpoint's tensor naming)", "bench", "--source", "vit-pytorch"));
     // Empty input: parity on a folder with no case (was "0 cases", exit 0).
