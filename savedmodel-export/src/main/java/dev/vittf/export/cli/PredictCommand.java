@@ -5,6 +5,7 @@ import dev.vittf.cli.support.Conflicts;
 import dev.vittf.cli.support.PathCheck;
 import dev.vittf.cli.support.Ranges;
 import dev.vittf.cli.support.UsageException;
+import dev.vittf.models.InputCheck;
 import dev.vittf.core.HostTensor;
 import dev.vittf.export.ImageDecoding;
 import dev.vittf.export.SavedModelInfo;
@@ -102,6 +103,14 @@ final class PredictCommand implements Callable<Integer> {
       SavedModelInfo info = model.info();
       Map<String, HostTensor> result;
       if (batch != null) {
+        // A wrong shape or a non-finite pixel in the user's file is a usage error (exit 2), with the one
+        // message every predict path gives (InputCheck).
+        List<Long> want = inputShape(info);
+        try {
+          InputCheck.check(want.get(1), want.get(2), want.get(3), batch);
+        } catch (IllegalArgumentException e) {
+          throw new UsageException(inputs.tensors + ": " + e.getMessage());
+        }
         result = model.predict(batch);
       } else if (info.signatures().containsKey(ServingSignatures.IMAGE_BYTES_KEY)) {
         result = model.predictEncoded(encoded);

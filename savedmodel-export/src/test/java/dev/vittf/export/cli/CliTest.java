@@ -251,7 +251,7 @@ class CliTest {
     Path input = dir.resolve("in.safetensors");
     SafeTensors.write(input, Map.of("images", HostTensor.zeros(1, 16, 16, 3)), Map.of());
     assertError(cli("predict", base.toString(), "--input", input.toString()), 2,
-        "error: input has shape [1, 16, 16, 3], the model takes [-1, 32, 32, 3]");
+        "error: " + input + ": input must be NHWC [batch>=1, 32, 32, 3], got [1, 16, 16, 3]");
     assertError(cli("predict", base.toString(), "--input", input.toString(), "--tensor", "x"), 2,
         "error: " + input + " has no tensor 'x'; it has [images]");
   }
