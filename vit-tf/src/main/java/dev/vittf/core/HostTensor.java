@@ -183,4 +183,15 @@ public record HostTensor(long[] shape, float[] data) {
   public String toString() {
     return "HostTensor" + Arrays.toString(shape);
   }
+
+  /** The row-major multi-index of element {@code flat} in a tensor of {@code shape} (for error messages). */
+  public static long[] unravel(long[] shape, long flat) {
+    long[] at = new long[shape.length];
+    long rest = flat;
+    for (int k = shape.length - 1; k >= 0; k--) {
+      at[k] = rest % shape[k];
+      rest /= shape[k];
+    }
+    return at;
+  }
 }

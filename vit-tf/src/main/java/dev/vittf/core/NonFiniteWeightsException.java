@@ -36,7 +36,7 @@ public final class NonFiniteWeightsException extends IllegalArgumentException {
       float[] d = e.getValue().data();
       for (int i = 0; i < d.length; i++) {
         if (!Float.isFinite(d[i])) {
-          bad.add("'" + e.getKey() + "' has " + d[i] + " at " + Arrays.toString(index(e.getValue().shape(), i)));
+          bad.add("'" + e.getKey() + "' has " + d[i] + " at " + Arrays.toString(HostTensor.unravel(e.getValue().shape(), i)));
           break;
         }
       }
@@ -45,15 +45,5 @@ public final class NonFiniteWeightsException extends IllegalArgumentException {
       throw new NonFiniteWeightsException("refusing non-finite weights: " + String.join("; ", bad)
           + " (to load them anyway pass allowNonFinite=true or set -D" + ALLOW_PROPERTY + "=true)");
     }
-  }
-
-  private static long[] index(long[] shape, long flat) {
-    long[] at = new long[shape.length];
-    long rest = flat;
-    for (int k = shape.length - 1; k >= 0; k--) {
-      at[k] = rest % shape[k];
-      rest /= shape[k];
-    }
-    return at;
   }
 }

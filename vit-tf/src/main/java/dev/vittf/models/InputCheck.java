@@ -104,7 +104,7 @@ public final class InputCheck {
     float[] d = output.data();
     for (int i = 0; i < d.length; i++) {
       if (!Float.isFinite(d[i])) {
-        long[] at = position(output.shape(), i);
+        long[] at = HostTensor.unravel(output.shape(), i);
         throw new ArithmeticException("the model's " + name + " for image " + at[0] + " of the batch are not finite ("
             + d[i] + " at " + Arrays.toString(at) + "): the weights or the input overflow float32");
       }
@@ -112,18 +112,8 @@ public final class InputCheck {
     return output;
   }
 
-  private static long[] position(long[] shape, long flat) {
-    long[] at = new long[shape.length];
-    long rest = flat;
-    for (int k = shape.length - 1; k >= 0; k--) {
-      at[k] = rest % shape[k];
-      rest /= shape[k];
-    }
-    return at;
-  }
-
   private static IllegalArgumentException badPixel(long[] shape, long flat, float v) {
-    long[] at = position(shape, flat);
+    long[] at = HostTensor.unravel(shape, flat);
     String why = Float.isFinite(v) ? "has magnitude over " + MAX_ABS_PIXEL : "is not finite";
     return new IllegalArgumentException("input image " + at[0] + " of the batch has a pixel that " + why + ": " + v
         + " at " + Arrays.toString(at) + " (normalised pixels are of order 1)");
