@@ -1,7 +1,9 @@
 package dev.vittf.export;
 
+import dev.vittf.core.Precision;
 import dev.vittf.models.Preprocessing;
 import dev.vittf.preprocess.ImagePipeline;
+import java.util.Objects;
 
 /**
  * How to export.
@@ -16,16 +18,26 @@ import dev.vittf.preprocess.ImagePipeline;
  *     dev.vittf.models.ModelConfig#preprocessing()}
  * @param pipeline the checkpoint's own preprocessing for the image-bytes signature (PIL-equivalent, in the
  *     graph: see {@link PipelineOps}), or null for the plain bilinear resize with {@code preprocessing}
+ * @param precision what the exported graph computes in: {@link Precision#BF16} puts explicit casts in the graph
+ *     (float32 variables, inputs and outputs), so it runs bf16 in TF Serving without any session option; the export
+ *     falls back to float32 on a host without bf16 unless forced ({@link Precision#resolve})
  */
 public record ExportOptions(
     Long version, boolean overwrite, boolean xla, boolean imageBytesSignature, Preprocessing preprocessing,
-    ImagePipeline pipeline) {
+    ImagePipeline pipeline, Precision precision) {
 
   /** Validates the version. */
   public ExportOptions {
     if (version != null && version < 0) {
       throw new IllegalArgumentException("version must be >= 0, got " + version);
     }
+    Objects.requireNonNull(precision, "precision");
+  }
+
+  /** Float32 options. */
+  public ExportOptions(Long version, boolean overwrite, boolean xla, boolean imageBytesSignature, Preprocessing preprocessing,
+      ImagePipeline pipeline) {
+    this(version, overwrite, xla, imageBytesSignature, preprocessing, pipeline, Precision.FP32);
   }
 
   /** Options without a checkpoint pipeline. */
@@ -40,31 +52,36 @@ public record ExportOptions(
 
   /** A copy writing {@code version}. */
   public ExportOptions withVersion(long version) {
-    return new ExportOptions(version, overwrite, xla, imageBytesSignature, preprocessing, pipeline);
+    return new ExportOptions(version, overwrite, xla, imageBytesSignature, preprocessing, pipeline, precision);
   }
 
   /** A copy that may replace an existing version. */
   public ExportOptions withOverwrite(boolean overwrite) {
-    return new ExportOptions(version, overwrite, xla, imageBytesSignature, preprocessing, pipeline);
+    return new ExportOptions(version, overwrite, xla, imageBytesSignature, preprocessing, pipeline, precision);
   }
 
   /** A copy with XLA on or off. */
   public ExportOptions withXla(boolean xla) {
-    return new ExportOptions(version, overwrite, xla, imageBytesSignature, preprocessing, pipeline);
+    return new ExportOptions(version, overwrite, xla, imageBytesSignature, preprocessing, pipeline, precision);
   }
 
   /** A copy with or without the image-bytes signature. */
   public ExportOptions withImageBytesSignature(boolean on) {
-    return new ExportOptions(version, overwrite, xla, on, preprocessing, pipeline);
+    return new ExportOptions(version, overwrite, xla, on, preprocessing, pipeline, precision);
   }
 
   /** A copy with explicit normalisation for the image-bytes signature. */
   public ExportOptions withPreprocessing(Preprocessing p) {
-    return new ExportOptions(version, overwrite, xla, imageBytesSignature, p, pipeline);
+    return new ExportOptions(version, overwrite, xla, imageBytesSignature, p, pipeline, precision);
   }
 
   /** A copy whose image-bytes signature runs {@code pipeline} in the graph (and is switched on). */
   public ExportOptions withPipeline(ImagePipeline pipeline) {
-    return new ExportOptions(version, overwrite, xla, true, preprocessing, pipeline);
+    return new ExportOptions(version, overwrite, xla, true, preprocessing, pipeline, precision);
+  }
+
+  /** A copy computing in {@code precision}. */
+  public ExportOptions withPrecision(Precision precision) {
+    return new ExportOptions(version, overwrite, xla, imageBytesSignature, preprocessing, pipeline, precision);
   }
 }

@@ -9,6 +9,7 @@ import dev.vittf.core.GraphParameterStore;
 import dev.vittf.core.HostTensor;
 import dev.vittf.core.Mode;
 import dev.vittf.core.ParameterSpec;
+import dev.vittf.core.Precision;
 import dev.vittf.io.Checkpoints;
 import dev.vittf.models.ConfigJson;
 import dev.vittf.models.ModelConfig;
@@ -238,6 +239,7 @@ public final class SavedModelExporter {
     pre.std().forEach(std::add);
     p.put("scale", "pixel / 255, then (x - mean) / std");
     meta.put("xla", options.xla());
+    meta.put("precision", Precision.resolve(options.precision()).label());
     ArrayNode s = meta.putArray("signatures");
     written.signatures().forEach(s::add);
     meta.put("weights", weights.describe());
@@ -286,7 +288,7 @@ public final class SavedModelExporter {
         Operand<TFloat32> probabilities;
         Class<? extends Scope> scopeType;
         if (options.xla()) {
-          ModelFunction fn = ModelFunction.create(config);
+          ModelFunction fn = ModelFunction.create(config, options.precision());
           owned.add(fn);
           scopeType = fn.scopeType();
           Map<String, Operand<TFloat32>> params = new LinkedHashMap<>();
@@ -297,7 +299,7 @@ public final class SavedModelExporter {
           logits = tf.withName(ServingSignatures.LOGITS).identity(out.get(ModelFunction.LOGITS));
           probabilities = tf.withName(ServingSignatures.PROBABILITIES).identity(out.get(ModelFunction.PROBABILITIES));
         } else {
-          ModelGraph model = ModelGraph.build(g, config, Mode.INFERENCE, store, images);
+          ModelGraph model = ModelGraph.build(g, config, Mode.INFERENCE, options.precision(), store, images);
           scopeType = model.scopeType();
           logits = tf.withName(ServingSignatures.LOGITS).identity(model.logits());
           probabilities = tf.withName(ServingSignatures.PROBABILITIES).nn.softmax(logits);

@@ -9,6 +9,7 @@ import dev.vittf.cli.support.Names;
 import dev.vittf.cli.support.PathCheck;
 import dev.vittf.cli.support.Ranges;
 import dev.vittf.cli.support.UsageException;
+import dev.vittf.core.Precision;
 import dev.vittf.export.ExportOptions;
 import dev.vittf.export.SavedModelExporter;
 import dev.vittf.export.Weights;
@@ -81,6 +82,10 @@ final class ExportCommand implements Callable<Integer> {
   @Option(names = "--xla", description = "compile the forward pass with XLA (_XlaMustCompile function call)")
   boolean xla;
 
+  @Option(names = "--precision", paramLabel = "P", defaultValue = "fp32", converter = Names.PrecisionName.class,
+      description = "compute precision of the graph, fp32 or bf16 (explicit casts: no serving option needed; default: ${DEFAULT-VALUE})")
+  Precision precision;
+
   @Option(names = "--image-bytes", description = "add the 'serving_image_bytes' signature taking encoded JPEG/PNG images")
   boolean imageBytes;
 
@@ -117,13 +122,13 @@ final class ExportCommand implements Callable<Integer> {
     Conflicts.requires(spec, "--std", "--image-bytes", "only the image-bytes signature normalises images");
     ModelConfig model = resolveConfig();
     Weights weights = checkpoint == null ? Weights.seed(seed) : Weights.checkpoint(checkpoint, source);
-    ExportOptions options = new ExportOptions(version, overwrite, xla, imageBytes, preprocessing(model));
+    ExportOptions options = new ExportOptions(version, overwrite, xla, imageBytes, preprocessing(model)).withPrecision(precision);
     PrintWriter out = spec.commandLine().getOut();
     String name = preset != null ? preset : model.architecture();
     if (!quiet) {
       out.printf(Locale.ROOT, "exporting %s (%s, %,d parameters, %dx%dx%d -> %d classes%s) to %s%n", name, model.architecture(),
           ModelParameters.count(model), model.imageHeight(), model.imageWidth(), model.channels(), model.numClasses(),
-          xla ? ", XLA" : "", output);
+          (xla ? ", XLA" : "") + (precision == Precision.FP32 ? "" : ", " + precision.label()), output);
       out.flush();
     }
     SavedModelExporter.Result r = SavedModelExporter.export(model, weights, output, options, (stage, took) -> {
