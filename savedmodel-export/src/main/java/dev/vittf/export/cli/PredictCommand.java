@@ -65,7 +65,7 @@ final class PredictCommand implements Callable<Integer> {
   @Option(names = {"-k", "--top"}, defaultValue = "5", paramLabel = "K", converter = Ranges.PositiveInt.class, description = "classes to print per image (default: ${DEFAULT-VALUE})")
   int top;
 
-  @Option(names = "--labels", paramLabel = "FILE", converter = PathCheck.InputFile.class, description = "class names, one per line")
+  @Option(names = "--labels", paramLabel = "FILE", converter = PathCheck.InputFile.class, description = "class names, one per line (default: the export's assets/labels.txt)")
   Path labels;
 
   @Option(names = "--xla-jit", description = "run with XLA JIT (the launcher sets TF_XLA_FLAGS=--tf_xla_cpu_global_jit)")
@@ -77,7 +77,10 @@ final class PredictCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     Conflicts.requires(spec, "--tensor", "--input", "it names a tensor of the --input file");
     Path version = savedModel.version();
-    List<String> names = labels == null ? List.of() : Files.readAllLines(labels);
+    // The export's own labels (assets/labels.txt) unless --labels names others.
+    Path asset = version.resolve(ServingSignatures.ASSETS_DIR).resolve(ServingSignatures.LABELS_FILE);
+    List<String> names = labels != null ? Files.readAllLines(labels)
+        : Files.isRegularFile(asset) ? Files.readAllLines(asset) : List.of();
     List<String> sources = new ArrayList<>();
     List<byte[]> encoded = new ArrayList<>();
     HostTensor batch = null;
