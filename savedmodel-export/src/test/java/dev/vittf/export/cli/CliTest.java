@@ -165,6 +165,62 @@ class CliTest {
   }
 
   @Test
+  void exportAHubFolderOrOneOfOurCheckpointsWithModel(@TempDir Path dir) throws Exception {
+    Path hub = TestSupport.fixtures().resolve("hub/hf_vit");
+    Path base = dir.resolve("vit");
+    Run r = cli("export", "--model", hub.toString(), "-o", base.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().startsWith("exporting hf_vit (vit, "), r.out());
+    assertTrue(r.out().contains("(signatures: serving_default, serving_image_bytes)"), r.out());
+    // predict sends the photo through the folder's own pipeline and prints the folder's labels:
+    // fixtures/classify/expected.json has chelsea.png -> space shuttle (index 3) 0.420458 (this tiny model's answer).
+    Path photo = TestSupport.fixtures().resolve("preprocess/chelsea.png");
+    Run p = cli("predict", base.toString(), "--image", photo.toString(), "--top", "1");
+    assertEquals(0, p.code(), p.err());
+    String top = p.out().lines().toList().get(1);
+    assertTrue(top.startsWith("  1. class 3     p=0.42") && top.endsWith("  space shuttle"), p.out());
+
+    // One of our checkpoints: config and labels from its metadata.
+    Path ckpt = dir.resolve("tuned.safetensors");
+    List<String> names = java.util.stream.IntStream.range(0, 10).mapToObj(i -> "n" + i).toList();
+    try (VitModel m = VitModel.create(TINY, 5)) {
+      dev.vittf.io.Checkpoints.save(m, ckpt, names);
+    }
+    Run c = cli("export", "--model", ckpt.toString(), "-o", dir.resolve("tuned").toString(), "-q");
+    assertEquals(0, c.code(), c.err());
+    assertEquals(names, Files.readAllLines(dir.resolve("tuned/1/assets/labels.txt")));
+
+    // A checkpoint without our metadata needs the model described; a folder brings its own config.
+    Path bare = dir.resolve("bare.safetensors");
+    SafeTensors.write(bare, Map.of("x", HostTensor.zeros(1)), Map.of());
+    assertError(cli("export", "--model", bare.toString(), "-o", dir.resolve("b").toString()), 2, "error: --model " + bare
+        + " has no config in its metadata (not one of our checkpoints): describe the model with --preset or --config, and its naming with --source");
+    assertError(cli("export", "--model", hub.toString(), "--preset", "vit-tiny", "-o", dir.resolve("b").toString()), 2,
+        "error: --preset has no effect with a hub folder --model (the folder's config.json describes the model)");
+    assertError(cli("export", "--model", hub.toString(), "--mean", "0.5,0.5,0.5", "-o", dir.resolve("b").toString()), 2,
+        "error: --mean has no effect with a hub folder --model (its own pipeline normalises; choose another with --pipeline)");
+    assertTrue(!Files.exists(dir.resolve("b")));
+  }
+
+  @Test
+  void pipelineChoosesTheInGraphPreprocessing(@TempDir Path dir) throws Exception {
+    Path cfg = Files.writeString(dir.resolve("preprocessor_config.json"), "{\"image_processor_type\": \"ViTImageProcessor\", "
+        + "\"size\": {\"height\": 32, \"width\": 32}, \"resample\": 3, \"image_mean\": [0.5, 0.5, 0.5], \"image_std\": [0.5, 0.5, 0.5]}");
+    Path base = dir.resolve("m");
+    Run r = cli("export", "--preset", "vit-tiny", "--pipeline", cfg.toString(), "-o", base.toString(), "-q");
+    assertEquals(0, r.code(), r.err());
+    Path photo = TestSupport.fixtures().resolve("preprocess/coffee.png");
+    HostTensor want = dev.vittf.export.ImageDecoding.decode(List.of(Files.readAllBytes(photo)), 32, 32,
+        dev.vittf.preprocess.ImagePipeline.forModel(cfg));
+    try (ServingModel m = ServingModel.load(base.resolve("1"))) {
+      HostTensor got = m.predictEncoded(List.of(Files.readAllBytes(photo))).get("logits");
+      assertTrue(got.maxAbsDiff(m.predict(want).get("logits")) < 1e-5);
+    }
+    assertError(cli("export", "--preset", "vit-tiny", "--pipeline", "torchvision_vit_b_16", "-o", dir.resolve("x").toString()), 2,
+        "error: --pipeline torchvision_vit_b_16 produces 224x224 images, the model reads 32x32");
+  }
+
+  @Test
   void configFileWithOverridesAndXla(@TempDir Path dir) throws Exception {
     Path cfg = dir.resolve("c.json");
     Files.writeString(cfg, "{\"preset\": \"vit-tiny\", \"numClasses\": 4}");
