@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -117,8 +118,7 @@ final class ExportCommand implements Callable<Integer> {
   @Option(names = {"-q", "--quiet"}, description = "no progress output")
   boolean quiet;
 
-  @Option(names = {"-v", "--verbose"}, description = "TensorFlow logging and stack traces")
-  boolean verbose;
+  @Mixin VerboseOption verbose;
 
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
   boolean help;

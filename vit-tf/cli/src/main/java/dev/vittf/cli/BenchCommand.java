@@ -42,6 +42,7 @@ import dev.vittf.cli.support.Names;
 import dev.vittf.cli.support.PathCheck;
 import dev.vittf.cli.support.Ranges;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -73,20 +74,10 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--preset", defaultValue = "vit-b16", converter = Names.PresetName.class, description = "preset name (default: ${DEFAULT-VALUE})")
   String preset;
 
-  @Option(names = "--batch", split = ",", defaultValue = "1,8", converter = Ranges.PositiveInt.class, description = "batch sizes (default: ${DEFAULT-VALUE})")
-  List<Integer> batches;
+  @Mixin MeasurementOptions run;
 
   @Option(names = "--iterations", defaultValue = "20", converter = Ranges.PositiveInt.class, description = "timed runs per batch size (default: ${DEFAULT-VALUE})")
   int iterations;
-
-  @Option(names = "--warmup", defaultValue = "3", converter = Ranges.NonNegativeInt.class, description = "untimed runs after the first (default: ${DEFAULT-VALUE})")
-  int warmup;
-
-  @Option(names = "--intra-op-threads", defaultValue = "0", converter = Ranges.NonNegativeInt.class, description = "0 = TensorFlow default")
-  int intraOp;
-
-  @Option(names = "--inter-op-threads", defaultValue = "0", converter = Ranges.NonNegativeInt.class, description = "0 = TensorFlow default")
-  int interOp;
 
   // fallbackValue: without it picocli sets a default-true negatable option to false on "--peak" and true on "--no-peak".
   @Option(names = "--peak", negatable = true, defaultValue = "true", fallbackValue = "true", description = "measure the matmul peak (default: ${DEFAULT-VALUE})")
@@ -144,13 +135,13 @@ public final class BenchCommand implements Callable<Integer> {
     Conflicts.requires(spec, "--source", "--checkpoint", "it names the checkpoint's tensor naming");
     Conflicts.ignoredWhen(spec, "--peak-size", !peak, "with --no-peak");
     ModelConfig config = Presets.get(preset);
-    ConfigProto proto = sessionConfig(intraOp, interOp);
+    ConfigProto proto = sessionConfig(run.threads.intraOp, run.threads.interOp);
     if (checkpoint != null) {
       checkpointLoad(config, proto); // first, so that "after JVM start" includes the native library load
     }
     boolean xla = xlaEnabled();
     System.out.printf("machine: %d cores, %s; TensorFlow %s; XLA auto-jit %s; threads intra=%d inter=%d (0 = default)%n",
-        Runtime.getRuntime().availableProcessors(), cpuModel(), TensorFlow.version(), xla ? "ON" : "off", intraOp, interOp);
+        Runtime.getRuntime().availableProcessors(), cpuModel(), TensorFlow.version(), xla ? "ON" : "off", run.threads.intraOp, run.threads.interOp);
     System.out.printf("%-18s %5s %9s %9s %9s %10s %9s %8s %8s %7s %6s%n",
         "preset", "batch", "graph ms", "init ms", "first ms", "median ms", "images/s", "GFLOP/s", "peak", "of peak", "xla");
     List<PeakMatmul> pms = new java.util.ArrayList<>();
@@ -160,7 +151,7 @@ public final class BenchCommand implements Callable<Integer> {
           pms.add(new PeakMatmul(n, null)); // TensorFlow defaults (all cores), whatever the model uses
         }
       }
-      for (int b : batches) {
+      for (int b : run.batches) {
         Row r = measure(config, b, proto, pms);
         System.out.printf("%-18s %5d %9.0f %9.0f %9.1f %10.2f %9.2f %8.1f %8.1f %6.1f%% %6d%n", preset, b, r.graphMs(), r.initMs(),
             r.firstMs(), r.medianMs(), r.imagesPerSecond(), r.gflops(), r.peakGflops(), 100 * r.fractionOfPeak(), r.xlaClusters());
@@ -243,7 +234,7 @@ public final class BenchCommand implements Callable<Integer> {
         long f0 = System.nanoTime();
         runOnce(session, images, input, logits);
         double firstMs = (System.nanoTime() - f0) / 1e6;
-        for (int i = 0; i < warmup; i++) {
+        for (int i = 0; i < run.warmup; i++) {
           runOnce(session, images, input, logits);
         }
         pms.forEach(PeakMatmul::runMs);

@@ -4,6 +4,7 @@ import dev.vittf.cli.support.Conflicts;
 import dev.vittf.cli.support.Names;
 import dev.vittf.cli.support.PathCheck;
 import dev.vittf.cli.support.Ranges;
+import dev.vittf.cli.support.Timing;
 import dev.vittf.data.Batch;
 import dev.vittf.io.ReferenceModels;
 import dev.vittf.models.ModelConfig;
@@ -111,18 +112,8 @@ public final class TrainBenchCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     try (Trainer t = Trainer.create(model, tc, warmup + steps)) {
       double build = (System.nanoTime() - t0) / 1e9;
-      for (int i = 0; i < warmup; i++) {
-        t.step(batch);
-      }
-      double[] ms = new double[steps];
-      for (int i = 0; i < steps; i++) {
-        long a = System.nanoTime();
-        t.step(batch);
-        ms[i] = (System.nanoTime() - a) / 1e6;
-      }
-      double[] sorted = ms.clone();
-      Arrays.sort(sorted);
-      double median = steps % 2 == 1 ? sorted[steps / 2] : (sorted[steps / 2 - 1] + sorted[steps / 2]) / 2;
+      double[] ms = Timing.millis(warmup, steps, () -> t.step(batch));
+      double median = Timing.median(ms);
       double gflops = 3.0 * model.network().flopsPerImage() * batchSize / (median / 1e3) / 1e9;
       return new Result(median, gflops, build, ms);
     }
