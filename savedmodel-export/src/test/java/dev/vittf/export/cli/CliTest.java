@@ -343,12 +343,26 @@ class CliTest {
   }
 
   @Test
+  void benchMeasuresAnExportAtSeveralBatchSizes(@TempDir Path dir) {
+    Path base = dir.resolve("tiny");
+    assertEquals(0, cli("export", "--preset", "vit-tiny", "-o", base.toString(), "-q").code());
+    Run r = cli("bench", "--savedmodel", base.toString(), "-b", "1,3", "--mode", "plain", "-n", "2", "-w", "1");
+    assertEquals(0, r.code(), r.err());
+    List<String> rows = r.out().lines().filter(l -> l.startsWith("tiny/1 ")).toList();
+    assertEquals(2, rows.size(), r.out());
+    assertTrue(rows.get(0).matches("tiny/1\\s+plain\\s+1\\s+81354\\s+0\\.003\\s+.*plain kernels"), rows.get(0));
+    assertTrue(rows.get(1).matches("tiny/1\\s+plain\\s+3\\s+81354\\s+.*"), rows.get(1));
+    assertError(cli("bench", "--savedmodel", base.toString(), "--mode", "xla-export"), 2, "error: --mode xla-export needs a preset "
+        + "(it exports the model with --xla); with --savedmodel use plain or xla-jit");
+  }
+
+  @Test
   void benchPrintsOneRowPerModeWithWhatRan() {
     Run r = cli("bench", "-p", "vit-tiny", "-b", "2", "-n", "2", "-w", "1");
     assertEquals(0, r.code(), r.err());
     List<String> rows = r.out().lines().filter(l -> l.startsWith("vit-tiny ")).toList();
     assertEquals(3, rows.size(), r.out());
-    assertTrue(rows.get(0).matches("vit-tiny\\s+plain\\s+81354\\s+0\\.003\\s+[\\d.]+\\s+[\\d.]+\\s+plain kernels"), rows.get(0));
+    assertTrue(rows.get(0).matches("vit-tiny\\s+plain\\s+2\\s+81354\\s+0\\.003\\s+[\\d.]+\\s+[\\d.]+\\s+plain kernels"), rows.get(0));
     assertTrue(rows.get(1).matches("vit-tiny\\s+xla-export\\s+.*XLA \\(compiled call\\)"), rows.get(1));
     // Surefire does not set TF_XLA_FLAGS, so JIT cannot compile on CPU here, and the table says so.
     assertTrue(r.out().startsWith("note: TF_XLA_FLAGS lacks --tf_xla_cpu_global_jit"), r.out());
