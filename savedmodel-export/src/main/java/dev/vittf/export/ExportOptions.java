@@ -1,8 +1,10 @@
 package dev.vittf.export;
 
+import dev.vittf.core.Precision;
 import dev.vittf.models.Preprocessing;
 import dev.vittf.preprocess.ImagePipeline;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * How to export.
@@ -22,10 +24,13 @@ import java.util.List;
  *     metadata, else {@code LABEL_i}
  * @param topK how many classes the {@value ServingSignatures#CLASSES} and {@value ServingSignatures#SCORES}
  *     outputs hold per image (at most the number of classes; 0 = {@value ServingSignatures#DEFAULT_TOP_K})
+ * @param precision what the exported graph computes in: {@link Precision#BF16} puts explicit casts in the graph
+ *     (float32 variables, inputs and outputs), so it runs bf16 in TF Serving without any session option; the export
+ *     falls back to float32 on a host without bf16 unless forced ({@link Precision#resolve})
  */
 public record ExportOptions(
     Long version, boolean overwrite, boolean xla, boolean imageBytesSignature, Preprocessing preprocessing,
-    ImagePipeline pipeline, List<String> labels, int topK) {
+    ImagePipeline pipeline, List<String> labels, int topK, Precision precision) {
 
   /** Validates the version, the labels (no line breaks: one per line in labels.txt) and k. */
   public ExportOptions {
@@ -39,6 +44,13 @@ public record ExportOptions(
     if (labels != null) {
       labels = checkLabels(labels);
     }
+    Objects.requireNonNull(precision, "precision");
+  }
+
+  /** Float32 options. */
+  public ExportOptions(Long version, boolean overwrite, boolean xla, boolean imageBytesSignature, Preprocessing preprocessing,
+      ImagePipeline pipeline, List<String> labels, int topK) {
+    this(version, overwrite, xla, imageBytesSignature, preprocessing, pipeline, labels, topK, Precision.FP32);
   }
 
   /**
@@ -76,37 +88,37 @@ public record ExportOptions(
 
   /** A copy writing {@code version}. */
   public ExportOptions withVersion(long version) {
-    return new ExportOptions(version, overwrite, xla, imageBytesSignature, preprocessing, pipeline, labels, topK);
+    return new ExportOptions(version, overwrite, xla, imageBytesSignature, preprocessing, pipeline, labels, topK, precision);
   }
 
   /** A copy that may replace an existing version. */
   public ExportOptions withOverwrite(boolean overwrite) {
-    return new ExportOptions(version, overwrite, xla, imageBytesSignature, preprocessing, pipeline, labels, topK);
+    return new ExportOptions(version, overwrite, xla, imageBytesSignature, preprocessing, pipeline, labels, topK, precision);
   }
 
   /** A copy with XLA on or off. */
   public ExportOptions withXla(boolean xla) {
-    return new ExportOptions(version, overwrite, xla, imageBytesSignature, preprocessing, pipeline, labels, topK);
+    return new ExportOptions(version, overwrite, xla, imageBytesSignature, preprocessing, pipeline, labels, topK, precision);
   }
 
   /** A copy with or without the image-bytes signature. */
   public ExportOptions withImageBytesSignature(boolean on) {
-    return new ExportOptions(version, overwrite, xla, on, preprocessing, pipeline, labels, topK);
+    return new ExportOptions(version, overwrite, xla, on, preprocessing, pipeline, labels, topK, precision);
   }
 
   /** A copy with explicit normalisation for the image-bytes signature. */
   public ExportOptions withPreprocessing(Preprocessing p) {
-    return new ExportOptions(version, overwrite, xla, imageBytesSignature, p, pipeline, labels, topK);
+    return new ExportOptions(version, overwrite, xla, imageBytesSignature, p, pipeline, labels, topK, precision);
   }
 
   /** A copy whose image-bytes signature runs {@code pipeline} in the graph (and is switched on). */
   public ExportOptions withPipeline(ImagePipeline pipeline) {
-    return new ExportOptions(version, overwrite, xla, true, preprocessing, pipeline, labels, topK);
+    return new ExportOptions(version, overwrite, xla, true, preprocessing, pipeline, labels, topK, precision);
   }
 
   /** A copy naming the classes (one label per logit). */
   public ExportOptions withLabels(List<String> labels) {
-    return new ExportOptions(version, overwrite, xla, imageBytesSignature, preprocessing, pipeline, labels, topK);
+    return new ExportOptions(version, overwrite, xla, imageBytesSignature, preprocessing, pipeline, labels, topK, precision);
   }
 
   /** A copy whose {@value ServingSignatures#CLASSES}/{@value ServingSignatures#SCORES} outputs hold {@code k} classes. */
@@ -114,6 +126,11 @@ public record ExportOptions(
     if (k < 1) {
       throw new IllegalArgumentException("topK must be >= 1, got " + k);
     }
-    return new ExportOptions(version, overwrite, xla, imageBytesSignature, preprocessing, pipeline, labels, k);
+    return new ExportOptions(version, overwrite, xla, imageBytesSignature, preprocessing, pipeline, labels, k, precision);
+  }
+
+  /** A copy computing in {@code precision}. */
+  public ExportOptions withPrecision(Precision precision) {
+    return new ExportOptions(version, overwrite, xla, imageBytesSignature, preprocessing, pipeline, labels, topK, precision);
   }
 }

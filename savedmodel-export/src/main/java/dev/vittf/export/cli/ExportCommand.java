@@ -9,6 +9,7 @@ import dev.vittf.cli.support.Names;
 import dev.vittf.cli.support.PathCheck;
 import dev.vittf.cli.support.Ranges;
 import dev.vittf.cli.support.UsageException;
+import dev.vittf.core.Precision;
 import dev.vittf.export.ExportOptions;
 import dev.vittf.export.SavedModelExporter;
 import dev.vittf.export.Weights;
@@ -97,6 +98,10 @@ final class ExportCommand implements Callable<Integer> {
 
   @Option(names = "--xla", description = "compile the forward pass with XLA (_XlaMustCompile function call)")
   boolean xla;
+
+  @Option(names = "--precision", paramLabel = "P", defaultValue = "fp32", converter = Names.PrecisionName.class,
+      description = "compute precision of the graph, fp32 or bf16 (explicit casts: no serving option needed; default: ${DEFAULT-VALUE})")
+  Precision precision;
 
   @Option(names = "--image-bytes", description = "add the 'serving_image_bytes' signature taking encoded JPEG/PNG images")
   boolean imageBytes;
@@ -200,7 +205,8 @@ final class ExportCommand implements Callable<Integer> {
   private void announce(String name, ModelConfig m) {
     if (!quiet) {
       out().printf(Locale.ROOT, "exporting %s (%s, %,d parameters, %dx%dx%d -> %d classes%s) to %s%n", name, m.architecture(),
-          ModelParameters.count(m), m.imageHeight(), m.imageWidth(), m.channels(), m.numClasses(), xla ? ", XLA" : "", output);
+          ModelParameters.count(m), m.imageHeight(), m.imageWidth(), m.channels(), m.numClasses(),
+          (xla ? ", XLA" : "") + (precision == Precision.FP32 ? "" : ", " + precision.label()), output);
       out().flush();
     }
   }
@@ -208,7 +214,7 @@ final class ExportCommand implements Callable<Integer> {
   /** The export options of the command line for {@code model}; {@code chosen} is the --pipeline, if any. */
   private ExportOptions options(ModelConfig m, ImagePipeline chosen) throws IOException {
     ExportOptions o = new ExportOptions(version, overwrite, xla, imageBytes, preprocessing(m), null, labels(m.numClasses()),
-        topK == null ? 0 : topK);
+        topK == null ? 0 : topK).withPrecision(precision);
     if (chosen != null && (chosen.outputHeight() != m.imageHeight() || chosen.outputWidth() != m.imageWidth())) {
       throw new UsageException("--pipeline " + pipeline + " produces " + chosen.outputHeight() + "x" + chosen.outputWidth()
           + " images, the model reads " + m.imageHeight() + "x" + m.imageWidth());
