@@ -3,15 +3,15 @@ package dev.vittf.models;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vittf.ForceBf16;
 import dev.vittf.core.GraphParameterStore;
 import dev.vittf.core.HostTensor;
 import dev.vittf.core.Mode;
 import dev.vittf.core.Precision;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Result;
@@ -24,23 +24,8 @@ import org.tensorflow.types.TFloat32;
  * casting them at every run: same logits bit for bit as casting at use, copies rewritten whenever weights are written
  * (never stale), and only the float32 parameters are visible as weights.
  */
+@ExtendWith(ForceBf16.class)
 class Bf16WeightCopiesTest {
-  private String previous;
-
-  @BeforeEach
-  void force() {
-    previous = System.setProperty(Precision.FORCE_PROPERTY, "true");
-  }
-
-  @AfterEach
-  void restore() {
-    if (previous == null) {
-      System.clearProperty(Precision.FORCE_PROPERTY);
-    } else {
-      System.setProperty(Precision.FORCE_PROPERTY, previous);
-    }
-  }
-
   private static HostTensor images(ModelConfig c, int n, long seed) {
     Random r = new Random(seed);
     float[] x = new float[n * c.imageHeight() * c.imageWidth() * c.channels()];
