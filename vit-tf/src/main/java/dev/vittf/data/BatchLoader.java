@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
  * when {@code shuffle} is off); augmentation randomness is seeded by {@code (seed, epoch, index)}.
  * With {@code dropLast} only full batches are produced.
  */
-public final class BatchLoader {
+public final class BatchLoader implements BatchSource {
   private final ImageDataset data;
   private final int batchSize;
   private final long seed;
@@ -61,12 +61,19 @@ public final class BatchLoader {
     return data;
   }
 
+  @Override
+  public int size() {
+    return data.size();
+  }
+
   /** Images per (full) batch. */
+  @Override
   public int batchSize() {
     return batchSize;
   }
 
   /** Batches per epoch. */
+  @Override
   public int batchesPerEpoch() {
     return dropLast ? data.size() / batchSize : (data.size() + batchSize - 1) / batchSize;
   }
@@ -95,6 +102,7 @@ public final class BatchLoader {
   }
 
   /** Batch {@code index} of epoch {@code epoch}. */
+  @Override
   public Batch batch(int epoch, int index) {
     int count = batchesPerEpoch();
     if (index < 0 || index >= count) {

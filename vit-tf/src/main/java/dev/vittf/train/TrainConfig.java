@@ -23,6 +23,8 @@ import dev.vittf.data.Augmentation;
  * @param seed seed of data order, augmentation and dropout randomness (and of the initial weights)
  * @param augmentation training-time augmentation
  * @param threads TensorFlow intra-op threads, 0 for TensorFlow's default
+ * @param freeze which parameters train ({@link Freeze#NONE}: all)
+ * @param layerDecay layer-wise learning-rate decay factor in (0, 1] ({@link LayerDecay}; 1 = off)
  */
 public record TrainConfig(
     int epochs,
@@ -38,7 +40,9 @@ public record TrainConfig(
     double clipNorm,
     long seed,
     Augmentation augmentation,
-    int threads) {
+    int threads,
+    Freeze freeze,
+    double layerDecay) {
 
   /** Validates every field; throws {@link dev.vittf.core.InvalidConfigException} listing all violations. */
   public TrainConfig {
@@ -57,6 +61,8 @@ public record TrainConfig(
     c.require(Double.isFinite(clipNorm) && clipNorm >= 0, "clipNorm", clipNorm, "must be finite and >= 0 (0 disables clipping)");
     c.notNull("augmentation", augmentation);
     c.require(threads >= 0, "threads", threads, "must be >= 0 (0 = TensorFlow default)");
+    c.notNull("freeze", freeze);
+    c.require(layerDecay > 0 && layerDecay <= 1, "layerDecay", layerDecay, "must be in (0, 1] (1 = no layer-wise decay)");
     c.throwIfInvalid();
   }
 
@@ -73,7 +79,7 @@ public record TrainConfig(
   /**
    * A builder with DeiT-like defaults: 10 epochs, batch 128, lr 1e-3 (min 1e-5), 500 warm-up steps,
    * weight decay 0.05, betas (0.9, 0.999), eps 1e-8, no label smoothing, clipping at norm 1, seed 0, no
-   * augmentation.
+   * augmentation, nothing frozen, no layer-wise decay.
    */
   public static Builder builder() {
     return new Builder();
@@ -95,6 +101,8 @@ public record TrainConfig(
     private long seed;
     private Augmentation augmentation = Augmentation.NONE;
     private int threads;
+    private Freeze freeze = Freeze.NONE;
+    private double layerDecay = 1;
 
     private Builder() {}
 
@@ -113,6 +121,8 @@ public record TrainConfig(
       seed = c.seed;
       augmentation = c.augmentation;
       threads = c.threads;
+      freeze = c.freeze;
+      layerDecay = c.layerDecay;
     }
 
     /** Passes over the training set. */
@@ -194,10 +204,22 @@ public record TrainConfig(
       return this;
     }
 
+    /** Which parameters train. */
+    public Builder freeze(Freeze v) {
+      freeze = v;
+      return this;
+    }
+
+    /** Layer-wise learning-rate decay factor (1 = off). */
+    public Builder layerDecay(double v) {
+      layerDecay = v;
+      return this;
+    }
+
     /** Validates and builds. */
     public TrainConfig build() {
       return new TrainConfig(epochs, batchSize, learningRate, minLearningRate, warmupSteps, weightDecay, beta1, beta2,
-          epsilon, labelSmoothing, clipNorm, seed, augmentation, threads);
+          epsilon, labelSmoothing, clipNorm, seed, augmentation, threads, freeze, layerDecay);
     }
   }
 }
