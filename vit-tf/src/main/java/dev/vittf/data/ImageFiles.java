@@ -53,6 +53,22 @@ public record ImageFiles(List<String> classes, List<Sample> train, List<Sample> 
     Sample withLabel(int k) {
       return new Sample(file, k, grey, sums, pixels);
     }
+
+    /** Samples are equal when they are the same file with the same label (the statistics follow from the file). */
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Sample s && s.file.equals(file) && s.label == label;
+    }
+
+    @Override
+    public int hashCode() {
+      return file.hashCode() * 31 + label;
+    }
+
+    @Override
+    public String toString() {
+      return file + " (" + label + ")";
+    }
   }
 
   /** Copies the lists. */
@@ -254,6 +270,9 @@ public record ImageFiles(List<String> classes, List<Sample> train, List<Sample> 
     for (int k = 0; k < numClasses; k++) {
       int label = k;
       List<Sample> mine = new ArrayList<>(all.stream().filter(s -> s.label() == label).toList());
+      if (mine.isEmpty()) {
+        continue; // an empty class folder: reported by the caller
+      }
       SplittableRandom r = new SplittableRandom(BatchLoader.mix(seed, k, -2));
       for (int i = mine.size() - 1; i > 0; i--) {
         int j = r.nextInt(i + 1);
