@@ -1,6 +1,7 @@
 package dev.vittf.train;
 
 import dev.vittf.core.ConfigCheck;
+import dev.vittf.core.Precision;
 import dev.vittf.data.Augmentation;
 
 /**
@@ -23,6 +24,8 @@ import dev.vittf.data.Augmentation;
  * @param seed seed of data order, augmentation and dropout randomness (and of the initial weights)
  * @param augmentation training-time augmentation
  * @param threads TensorFlow intra-op threads, 0 for TensorFlow's default
+ * @param precision compute precision of the forward and backward passes (bf16: float32 master weights and AdamW
+ *     state; see {@link Builder#precision})
  * @param freeze which parameters train ({@link Freeze#NONE}: all)
  * @param layerDecay layer-wise learning-rate decay factor in (0, 1] ({@link LayerDecay}; 1 = off)
  */
@@ -41,6 +44,7 @@ public record TrainConfig(
     long seed,
     Augmentation augmentation,
     int threads,
+    Precision precision,
     Freeze freeze,
     double layerDecay) {
 
@@ -61,6 +65,7 @@ public record TrainConfig(
     c.require(Double.isFinite(clipNorm) && clipNorm >= 0, "clipNorm", clipNorm, "must be finite and >= 0 (0 disables clipping)");
     c.notNull("augmentation", augmentation);
     c.require(threads >= 0, "threads", threads, "must be >= 0 (0 = TensorFlow default)");
+    c.notNull("precision", precision);
     c.notNull("freeze", freeze);
     c.require(layerDecay > 0 && layerDecay <= 1, "layerDecay", layerDecay, "must be in (0, 1] (1 = no layer-wise decay)");
     c.throwIfInvalid();
@@ -101,6 +106,7 @@ public record TrainConfig(
     private long seed;
     private Augmentation augmentation = Augmentation.NONE;
     private int threads;
+    private Precision precision = Precision.FP32;
     private Freeze freeze = Freeze.NONE;
     private double layerDecay = 1;
 
@@ -121,6 +127,7 @@ public record TrainConfig(
       seed = c.seed;
       augmentation = c.augmentation;
       threads = c.threads;
+      precision = c.precision;
       freeze = c.freeze;
       layerDecay = c.layerDecay;
     }
@@ -204,6 +211,16 @@ public record TrainConfig(
       return this;
     }
 
+    /**
+     * What the forward and backward passes compute in: {@link Precision#BF16} runs the matrix products in bf16
+     * while the weights, their gradients and the AdamW state stay float32 (the casts sit between the float32
+     * variables and the products, so the gradients arrive in float32).
+     */
+    public Builder precision(Precision v) {
+      precision = v;
+      return this;
+    }
+
     /** Which parameters train. */
     public Builder freeze(Freeze v) {
       freeze = v;
@@ -219,7 +236,7 @@ public record TrainConfig(
     /** Validates and builds. */
     public TrainConfig build() {
       return new TrainConfig(epochs, batchSize, learningRate, minLearningRate, warmupSteps, weightDecay, beta1, beta2,
-          epsilon, labelSmoothing, clipNorm, seed, augmentation, threads, freeze, layerDecay);
+          epsilon, labelSmoothing, clipNorm, seed, augmentation, threads, precision, freeze, layerDecay);
     }
   }
 }

@@ -2,6 +2,8 @@ package dev.vittf.export.cli;
 
 import dev.vittf.cli.support.Names;
 import dev.vittf.cli.support.Ranges;
+import dev.vittf.cli.support.ThreadOptions;
+import dev.vittf.cli.support.Timing;
 import dev.vittf.core.HostTensor;
 import dev.vittf.export.ExportOptions;
 import dev.vittf.export.SavedModelExporter;
@@ -15,7 +17,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -24,6 +25,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -58,14 +60,9 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = {"-w", "--warmup"}, defaultValue = "3", paramLabel = "N", converter = Ranges.NonNegativeInt.class, description = "untimed runs first (default: ${DEFAULT-VALUE})")
   int warmup;
 
-  @Option(names = "--intra-op-threads", defaultValue = "0", paramLabel = "N", converter = Ranges.NonNegativeInt.class, description = "TensorFlow intra-op threads (0 = default)")
-  int intra;
+  @Mixin ThreadOptions threads;
 
-  @Option(names = "--inter-op-threads", defaultValue = "0", paramLabel = "N", converter = Ranges.NonNegativeInt.class, description = "TensorFlow inter-op threads (0 = default)")
-  int inter;
-
-  @Option(names = {"-v", "--verbose"}, description = "TensorFlow logging and stack traces")
-  boolean verbose;
+  @Mixin VerboseOption verbose;
 
   @Override
   public Integer call() throws IOException {
@@ -75,7 +72,7 @@ final class BenchCommand implements Callable<Integer> {
       out.println("note: TF_XLA_FLAGS lacks --tf_xla_cpu_global_jit, so the xla-jit rows run plain on CPU");
     }
     out.printf(Locale.ROOT, "batch %d, %d timed runs after %d warm-up runs, threads intra=%d inter=%d, %d CPUs%n",
-        batch, iterations, warmup, intra, inter, Runtime.getRuntime().availableProcessors());
+        batch, iterations, warmup, threads.intraOp, threads.interOp, Runtime.getRuntime().availableProcessors());
     out.printf(Locale.ROOT, "%-10s %-11s %10s %12s %10s %12s  %s%n", "preset", "mode", "params", "GFLOP/img", "ms/batch",
         "images/s", "ran");
     out.flush();
@@ -102,18 +99,8 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   private void row(PrintWriter out, String name, String mode, Path dir, boolean jit, HostTensor images, long params, double gflop) {
-    try (ServingModel m = ServingModel.load(dir, new ServingModel.Options(jit, intra, inter))) {
-      for (int i = 0; i < warmup; i++) {
-        m.predict(images);
-      }
-      double[] ms = new double[iterations];
-      for (int i = 0; i < iterations; i++) {
-        long t0 = System.nanoTime();
-        m.predict(images);
-        ms[i] = (System.nanoTime() - t0) / 1e6;
-      }
-      Arrays.sort(ms);
-      double median = ms[iterations / 2];
+    try (ServingModel m = ServingModel.load(dir, new ServingModel.Options(jit, threads.intraOp, threads.interOp))) {
+      double median = Timing.median(Timing.millis(warmup, iterations, () -> m.predict(images)));
       Set<String> kernels = m.executedKernels(images);
       String ran = kernels.contains("_XlaRun") ? "XLA (JIT clusters)"
           : kernels.contains("PartitionedCall") && kernels.stream().noneMatch(k -> k.contains("MatMul") || k.contains("Einsum"))

@@ -9,6 +9,7 @@ import dev.vittf.cli.support.Names;
 import dev.vittf.cli.support.PathCheck;
 import dev.vittf.cli.support.Ranges;
 import dev.vittf.cli.support.UsageException;
+import dev.vittf.core.Precision;
 import dev.vittf.export.ExportOptions;
 import dev.vittf.export.SavedModelExporter;
 import dev.vittf.export.Weights;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -81,6 +83,10 @@ final class ExportCommand implements Callable<Integer> {
   @Option(names = "--xla", description = "compile the forward pass with XLA (_XlaMustCompile function call)")
   boolean xla;
 
+  @Option(names = "--precision", paramLabel = "P", defaultValue = "fp32", converter = Names.PrecisionName.class,
+      description = "compute precision of the graph, fp32 or bf16 (explicit casts: no serving option needed; default: ${DEFAULT-VALUE})")
+  Precision precision;
+
   @Option(names = "--image-bytes", description = "add the 'serving_image_bytes' signature taking encoded JPEG/PNG images")
   boolean imageBytes;
 
@@ -90,11 +96,18 @@ final class ExportCommand implements Callable<Integer> {
   @Option(names = "--std", split = ",", paramLabel = "S", converter = Ranges.PositiveDouble.class, description = "per-channel std for --image-bytes (default: the config's)")
   List<Double> std;
 
+  @Option(names = "--labels", paramLabel = "FILE", converter = PathCheck.InputFile.class,
+      description = "class names, one per line, line i naming logit i (default: the checkpoint's own labels, else LABEL_i)")
+  Path labels;
+
+  @Option(names = "--top-k", paramLabel = "K", converter = Ranges.PositiveInt.class,
+      description = "classes in the 'classes'/'scores' outputs per image (default: 5, at most the number of classes)")
+  Integer topK;
+
   @Option(names = {"-q", "--quiet"}, description = "no progress output")
   boolean quiet;
 
-  @Option(names = {"-v", "--verbose"}, description = "TensorFlow logging and stack traces")
-  boolean verbose;
+  @Mixin VerboseOption verbose;
 
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
   boolean help;
@@ -117,13 +130,15 @@ final class ExportCommand implements Callable<Integer> {
     Conflicts.requires(spec, "--std", "--image-bytes", "only the image-bytes signature normalises images");
     ModelConfig model = resolveConfig();
     Weights weights = checkpoint == null ? Weights.seed(seed) : Weights.checkpoint(checkpoint, source);
-    ExportOptions options = new ExportOptions(version, overwrite, xla, imageBytes, preprocessing(model));
+    ExportOptions options = new ExportOptions(version, overwrite, xla, imageBytes, preprocessing(model), null,
+        labels(model.numClasses()), topK == null ? 0 : topK)
+        .withPrecision(precision);
     PrintWriter out = spec.commandLine().getOut();
     String name = preset != null ? preset : model.architecture();
     if (!quiet) {
       out.printf(Locale.ROOT, "exporting %s (%s, %,d parameters, %dx%dx%d -> %d classes%s) to %s%n", name, model.architecture(),
           ModelParameters.count(model), model.imageHeight(), model.imageWidth(), model.channels(), model.numClasses(),
-          xla ? ", XLA" : "", output);
+          (xla ? ", XLA" : "") + (precision == Precision.FP32 ? "" : ", " + precision.label()), output);
       out.flush();
     }
     SavedModelExporter.Result r = SavedModelExporter.export(model, weights, output, options, (stage, took) -> {
@@ -201,6 +216,23 @@ final class ExportCommand implements Callable<Integer> {
       o.set(kv.substring(0, eq), node == null || node.isMissingNode() ? json.getNodeFactory().textNode(value) : node);
     }
     return ConfigJson.override(base, o);
+  }
+
+  /** The --labels file, checked: one non-empty label per class. */
+  private List<String> labels(int classes) throws IOException {
+    if (labels == null) {
+      return null;
+    }
+    List<String> lines = java.nio.file.Files.readAllLines(labels);
+    if (lines.size() != classes) {
+      throw new UsageException("--labels " + labels + ": " + lines.size() + " lines, but the model has " + classes
+          + " classes (one label per line, line i naming logit i)");
+    }
+    try {
+      return ExportOptions.defaults().withLabels(lines).labels();
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--labels " + labels + ": " + e.getMessage());
+    }
   }
 
   private Preprocessing preprocessing(ModelConfig model) {

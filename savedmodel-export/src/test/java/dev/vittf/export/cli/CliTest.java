@@ -71,6 +71,10 @@ class CliTest {
         "        shape: (-1, 32, 32, 3)",
         "        name: images:0",
         "  The given SavedModel SignatureDef contains the following output(s):",
+        "    outputs['classes'] tensor_info:",
+        "        dtype: DT_STRING",
+        "        shape: (-1, 5)",
+        "        name: classes:0",
         "    outputs['logits'] tensor_info:",
         "        dtype: DT_FLOAT",
         "        shape: (-1, 10)",
@@ -104,7 +108,8 @@ class CliTest {
       }
       String first = lines.get(1 + 4 * b);
       assertTrue(first.startsWith(String.format("  1. class %-5d p=", best)), first);
-      assertTrue(first.endsWith(String.format(java.util.Locale.ROOT, "logit=%.4f", row[best])), first);
+      // Labels: the export's assets/labels.txt (LABEL_i without --labels).
+      assertTrue(first.endsWith(String.format(java.util.Locale.ROOT, "logit=%.4f  LABEL_%d", row[best], best)), first);
     }
 
     // predict on an image file goes through the image-bytes signature.
@@ -132,6 +137,31 @@ class CliTest {
       }
     }
     assertTrue(il.get(1).startsWith(String.format("  1. class %-5d p=%.4f", best, probs.data()[best])), il.get(1));
+  }
+
+  @Test
+  void exportWithLabelsAndTopK(@TempDir Path dir) throws Exception {
+    Path base = dir.resolve("models");
+    List<String> names = java.util.stream.IntStream.range(0, 10).mapToObj(i -> "kind " + (char) ('a' + i)).toList();
+    Path labels = Files.write(dir.resolve("labels.txt"), names);
+    Run r = cli("export", "--preset", "vit-tiny", "-o", base.toString(), "--labels", labels.toString(), "--top-k", "2", "-q");
+    assertEquals(0, r.code(), r.err());
+    assertEquals(names, Files.readAllLines(base.resolve("1/assets/labels.txt")));
+    HostTensor images = TestSupport.randomImages(TINY, 1, 4);
+    try (ServingModel m = ServingModel.load(base.resolve("1"))) {
+      ServingModel.Outputs out = m.outputs(images);
+      assertEquals(2, out.classes().get(0).size());
+      float[] p = out.tensors().get("probabilities").row(0);
+      int best = 0;
+      for (int c = 1; c < p.length; c++) {
+        best = p[c] > p[best] ? c : best;
+      }
+      assertEquals(names.get(best), out.classes().get(0).get(0));
+    }
+    Path short3 = Files.write(dir.resolve("three.txt"), names.subList(0, 3));
+    assertError(cli("export", "--preset", "vit-tiny", "-o", dir.resolve("other").toString(), "--labels", short3.toString()), 2,
+        "error: --labels " + short3 + ": 3 lines, but the model has 10 classes (one label per line, line i naming logit i)");
+    assertTrue(!Files.exists(dir.resolve("other")));
   }
 
   @Test
