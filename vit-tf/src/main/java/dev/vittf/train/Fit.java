@@ -154,12 +154,13 @@ public final class Fit {
     try (Trainer trainer = Trainer.create(model, train, 1)) {
       boolean resumed = resume && Files.exists(checkpoint);
       if (resumed) {
-        Map<String, String> meta = trainer.restore(checkpoint);
-        String saved = meta.get(Checkpoints.LABELS);
+        // The classes first: a run on other data would otherwise fail on the head's shape, less clearly.
+        String saved = dev.vittf.io.SafeTensors.read(checkpoint).metadata().get(Checkpoints.LABELS);
         if (saved != null && !saved.equals(labelsJson)) {
           throw new dev.vittf.data.DataException(checkpoint + ": was trained on the classes " + saved + ", the data has "
               + labelsJson + "; resume with the same data, or use another --output");
         }
+        Map<String, String> meta = trainer.restore(checkpoint);
         history.addAll(parseHistory(meta.getOrDefault("history", "[]")));
       }
       BatchSource loader = job.trainBatches().apply(trainer.seed());
