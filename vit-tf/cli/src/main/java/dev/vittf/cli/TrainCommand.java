@@ -359,6 +359,12 @@ public final class TrainCommand implements Callable<Integer> {
   }
 
   private TrainingData folderData(ModelConfig asked, TrainConfig train, ImageDecoder decoder) throws IOException {
+    try (java.util.stream.Stream<Path> s = Files.list(data)) {
+      if (s.noneMatch(Files::isDirectory)) {
+        throw new DataException(data + ": neither an IDX directory (train-images-idx3-ubyte[.gz]) nor an image folder "
+            + "(one sub-folder per class, or train/ and val/ with one sub-folder per class each)");
+      }
+    }
     FolderAugmentation aug = switch (augment) {
       case "none" -> FolderAugmentation.NONE;
       case "flip" -> new FolderAugmentation(false, 1, true);
