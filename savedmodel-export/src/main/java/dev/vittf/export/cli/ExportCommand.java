@@ -130,7 +130,7 @@ final class ExportCommand implements Callable<Integer> {
     Conflicts.requires(spec, "--std", "--image-bytes", "only the image-bytes signature normalises images");
     ModelConfig model = resolveConfig();
     Weights weights = checkpoint == null ? Weights.seed(seed) : Weights.checkpoint(checkpoint, source);
-    ExportOptions options = new ExportOptions(version, overwrite, xla, imageBytes, preprocessing(model), null,
+    ExportOptions options = new ExportOptions(version, overwrite, xla, imageBytes, preprocessing(model), checkpointPipeline(model),
         labels(model.numClasses()), topK == null ? 0 : topK)
         .withPrecision(precision);
     PrintWriter out = spec.commandLine().getOut();
@@ -193,6 +193,8 @@ final class ExportCommand implements Callable<Integer> {
       String tiny = architecture.replace('_', '-') + "-tiny";
       throw new UsageException("--architecture " + architecture + " needs --config FILE with the model's fields"
           + (Presets.all().containsKey(tiny) ? " (or use a preset, e.g. --preset " + tiny + ")" : ""));
+    } else if (checkpoint != null && source == dev.vittf.io.CheckpointSource.NATIVE && nativeConfig() != null) {
+      base = dev.vittf.models.ConfigJson.fromJson(nativeConfig()); // our checkpoints (train, convert) carry their config
     } else {
       throw new UsageException("choose a model with --preset NAME or --config FILE");
     }
@@ -233,6 +235,20 @@ final class ExportCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UsageException("--labels " + labels + ": " + e.getMessage());
     }
+  }
+
+  /** The config JSON in the metadata of a native --checkpoint, or null. */
+  private String nativeConfig() throws IOException {
+    return dev.vittf.io.SafeTensors.read(checkpoint).metadata().get("config");
+  }
+
+  /** The eval pipeline in the metadata of a native RGB --checkpoint (what train writes), for the image-bytes signature; or null. */
+  private dev.vittf.preprocess.ImagePipeline checkpointPipeline(ModelConfig model) throws IOException {
+    if (checkpoint == null || source != dev.vittf.io.CheckpointSource.NATIVE || model.channels() != 3 || mean != null || std != null
+        || !dev.vittf.io.SafeTensors.read(checkpoint).metadata().containsKey(dev.vittf.io.Checkpoints.PREPROCESSING)) {
+      return null;
+    }
+    return dev.vittf.preprocess.ImagePipeline.forModel(checkpoint);
   }
 
   private Preprocessing preprocessing(ModelConfig model) {
