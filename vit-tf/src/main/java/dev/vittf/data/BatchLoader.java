@@ -81,21 +81,7 @@ public final class BatchLoader implements BatchSource {
   /** The sample order of an epoch. */
   public synchronized int[] order(int epoch) {
     if (epoch != cachedEpoch) {
-      int n = data.size();
-      int[] order = new int[n];
-      for (int i = 0; i < n; i++) {
-        order[i] = i;
-      }
-      if (shuffle) {
-        SplittableRandom r = new SplittableRandom(mix(seed, epoch, -1));
-        for (int i = n - 1; i > 0; i--) {
-          int j = r.nextInt(i + 1);
-          int t = order[i];
-          order[i] = order[j];
-          order[j] = t;
-        }
-      }
-      cachedOrder = order;
+      cachedOrder = order(data.size(), shuffle, seed, epoch);
       cachedEpoch = epoch;
     }
     return cachedOrder.clone();
@@ -162,6 +148,24 @@ public final class BatchLoader implements BatchSource {
       }
     }
     return new Batch(out, labels, h, w, c);
+  }
+
+  /** The sample order of an epoch of {@code n} samples: {@code 0..n-1}, or a Fisher-Yates permutation seeded by (seed, epoch). */
+  static int[] order(int n, boolean shuffle, long seed, int epoch) {
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    if (shuffle) {
+      SplittableRandom r = new SplittableRandom(mix(seed, epoch, -1));
+      for (int i = n - 1; i > 0; i--) {
+        int j = r.nextInt(i + 1);
+        int t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+      }
+    }
+    return order;
   }
 
   /** A 64-bit seed mixing (seed, epoch, index) with SplitMix64 finalisers. */

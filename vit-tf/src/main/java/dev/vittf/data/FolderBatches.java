@@ -71,18 +71,7 @@ public final class FolderBatches implements BatchSource {
 
   private synchronized int[] order(int epoch) {
     if (epoch != cachedEpoch) {
-      int n = samples.size();
-      int[] order = IntStream.range(0, n).toArray();
-      if (training) {
-        SplittableRandom r = new SplittableRandom(BatchLoader.mix(seed, epoch, -1));
-        for (int i = n - 1; i > 0; i--) {
-          int j = r.nextInt(i + 1);
-          int t = order[i];
-          order[i] = order[j];
-          order[j] = t;
-        }
-      }
-      cachedOrder = order;
+      cachedOrder = BatchLoader.order(samples.size(), training, seed, epoch);
       cachedEpoch = epoch;
     }
     return cachedOrder;
