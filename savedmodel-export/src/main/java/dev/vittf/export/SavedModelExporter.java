@@ -159,6 +159,9 @@ public final class SavedModelExporter {
         ServingLabels.writeAsset(model, labels);
         ServingLabels.register(model);
         writeMetadata(model, config, weights, options, pre, version, written, labels, topK);
+        String servedName = absBase.getFileName() == null ? "model" : absBase.getFileName().toString();
+        WarmupRequests.write(model, servedName, WarmupRequests.requests(config, options.imageBytesSignature()));
+        sw.done("write labels and warm-up requests");
         VersionDirectories.commit(staging, model, target, options.overwrite());
         sw.done("commit version " + version);
         return new Result(target, version, sigs, written.parameterCount(), options.xla(),

@@ -79,7 +79,7 @@ class FineTunedExportTest {
     // the command line needs nothing but the checkpoint: config and labels come from its metadata
     ByteArrayOutputStream o = new ByteArrayOutputStream();
     ByteArrayOutputStream e = new ByteArrayOutputStream();
-    int code = VitTfExport.run(new String[] {"export", "--checkpoint", model.toString(), "-o", dir.resolve("cli").toString(), "-q"},
+    int code = VitTfExport.run(new String[] {"export", "--model", model.toString(), "-o", dir.resolve("cli").toString(), "-q"},
         new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8));
     assertEquals(0, code, e.toString(StandardCharsets.UTF_8));
     try (var versions = Files.list(dir.resolve("cli"))) {
