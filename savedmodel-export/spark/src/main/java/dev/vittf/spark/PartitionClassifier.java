@@ -14,11 +14,12 @@ import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * The task side of {@link VitSpark#classify}: takes the JVM's shared model ({@link ExecutorModels}) and
  * classifies its partition batch by batch, lazily (a partition is never held in memory whole), appending the
- * result columns to each input row.
+ * result columns to each input row (arrays as Scala sequences, what Spark's row encoder expects).
  */
 final class PartitionClassifier implements MapPartitionsFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
@@ -126,14 +127,14 @@ final class PartitionClassifier implements MapPartitionsFunction<Row, Row> {
       for (Prediction p : c.topK()) {
         top.add(RowFactory.create(p.label(), p.score()));
       }
-      values[at++] = top;
+      values[at++] = CollectionConverters.asScala(top).toSeq();
       if (options.logits()) {
         float[] logits = c.logits();
         List<Float> boxed = new ArrayList<>(logits.length);
         for (float v : logits) {
           boxed.add(v);
         }
-        values[at++] = boxed;
+        values[at++] = CollectionConverters.asScala(boxed).toSeq();
       }
     } else {
       at += options.logits() ? 4 : 3;
