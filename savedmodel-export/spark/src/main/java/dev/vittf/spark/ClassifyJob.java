@@ -128,7 +128,12 @@ public final class ClassifyJob implements Callable<Integer> {
   /** Spark's failures carry the task's exception several causes deep: report the first useful message. */
   private static CliErrors.Failure jobFailure(Exception e) {
     if (e instanceof SparkException) {
-      return new CliErrors.Failure(ExitCodes.FAILED, "the Spark job failed: " + e.getMessage());
+      Throwable root = e;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      String why = root == e || root.getMessage() == null ? e.getMessage() : root.getMessage();
+      return new CliErrors.Failure(ExitCodes.FAILED, "the Spark job failed: " + why);
     }
     return null;
   }
@@ -142,6 +147,13 @@ public final class ClassifyJob implements Callable<Integer> {
       builder.master("local[*]");
     }
     SparkSession spark = builder.getOrCreate();
+    if (!verbose) {
+      spark.sparkContext().setLogLevel("WARN");
+      // A glob --input makes Spark look for a streaming-sink metadata folder of that name and warn with a stack trace.
+      // (log4j 1.2 API: Spark ships its bridge to log4j 2.)
+      org.apache.log4j.Logger.getLogger("org.apache.spark.sql.execution.streaming.FileStreamSink")
+          .setLevel(org.apache.log4j.Level.ERROR);
+    }
     org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(output);
     FileSystem fs = out.getFileSystem(spark.sparkContext().hadoopConfiguration());
     if (fs.exists(out) && !overwrite) {
@@ -180,10 +192,12 @@ public final class ClassifyJob implements Callable<Integer> {
     }
     var writer = result.write().mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists);
     if (format == Format.CSV) {
-      writer = writer.option("header", "true");
+      // RFC 4180 quoting (a quote inside a field is doubled), which every CSV reader understands.
+      writer = writer.option("header", "true").option("escape", "\"");
     }
     writer.format(format.name().toLowerCase(Locale.ROOT)).save(output);
-    Dataset<Row> written = spark.read().format(format.name().toLowerCase(Locale.ROOT)).option("header", "true").load(output);
+    Dataset<Row> written = spark.read().format(format.name().toLowerCase(Locale.ROOT)).option("header", "true")
+        .option("escape", "\"").load(output);
     long rows = written.count();
     long failed = written.filter(col(VitSpark.ERROR).isNotNull()).count();
     spec.commandLine().getOut().printf("classified %d images into %s (%s): %d ok, %d with an error%n",
