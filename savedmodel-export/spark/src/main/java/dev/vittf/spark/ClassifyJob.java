@@ -140,6 +140,10 @@ public final class ClassifyJob implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (!verbose) {
+      // Spark logs at INFO by default (hundreds of lines per job); the job prints its own summary.
+      org.apache.log4j.Logger.getRootLogger().setLevel(org.apache.log4j.Level.WARN);
+    }
     SparkSession.Builder builder = SparkSession.builder().appName("vit-tf classify");
     if (master != null) {
       builder.master(master);
@@ -148,7 +152,6 @@ public final class ClassifyJob implements Callable<Integer> {
     }
     SparkSession spark = builder.getOrCreate();
     if (!verbose) {
-      spark.sparkContext().setLogLevel("WARN");
       // A glob --input makes Spark look for a streaming-sink metadata folder of that name and warn with a stack trace.
       // (log4j 1.2 API: Spark ships its bridge to log4j 2.)
       org.apache.log4j.Logger.getLogger("org.apache.spark.sql.execution.streaming.FileStreamSink")
