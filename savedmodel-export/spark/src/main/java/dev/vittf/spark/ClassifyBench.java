@@ -3,6 +3,9 @@ package dev.vittf.spark;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vittf.classify.ImageClassifier;
+import dev.vittf.cli.support.CliErrors;
+import dev.vittf.cli.support.PathCheck;
+import dev.vittf.cli.support.Ranges;
 import dev.vittf.core.HostTensor;
 import dev.vittf.core.ParameterSpec;
 import dev.vittf.io.CheckpointMapping;
@@ -23,9 +26,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * Throughput of {@link VitSpark#classify} on a local Spark against one JVM running {@link ImageClassifier} on
@@ -41,28 +49,54 @@ import org.apache.spark.sql.SparkSession;
  * realistic model without downloading one. Photos are generated (640x480 JPEGs). Each side classifies every image
  * once to warm up, then once timed.
  */
-public final class ClassifyBench {
-  private ClassifyBench() {}
+@Command(
+    name = "ClassifyBench",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = "Throughput of VitSpark on a local Spark against one JVM running ImageClassifier, same model and images.")
+public final class ClassifyBench implements Callable<Integer> {
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  ModelChoice choice;
 
-  /** Runs the benchmark; see the class comment for the arguments. */
-  public static void main(String[] args) throws IOException {
-    Map<String, String> a = new LinkedHashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      a.put(args[i], args[i + 1]);
-    }
+  /** An existing model folder, or one to write. */
+  static final class ModelChoice {
+    @Option(names = "--model", required = true, paramLabel = "DIR", converter = PathCheck.InputDir.class,
+        description = "hub folder to benchmark")
     Path model;
-    if (a.containsKey("--make-vit-b16")) {
-      model = Path.of(a.get("--make-vit-b16"));
+
+    @Option(names = "--make-vit-b16", required = true, paramLabel = "DIR", converter = PathCheck.OutputDir.class,
+        description = "write a random-weight timm vit_base_patch16_224 folder there and benchmark it")
+    Path makeVitB16;
+  }
+
+  @Option(names = "--images", defaultValue = "64", paramLabel = "N", converter = Ranges.PositiveInt.class,
+      description = "generated 640x480 JPEG photos (default: ${DEFAULT-VALUE})")
+  int count;
+
+  @Option(names = "--batch-size", defaultValue = "16", paramLabel = "N", converter = Ranges.PositiveInt.class,
+      description = "images per model call, both sides (default: ${DEFAULT-VALUE})")
+  int batch;
+
+  @Option(names = "--master", defaultValue = "local[2]", paramLabel = "URL", description = "Spark master (default: ${DEFAULT-VALUE})")
+  String master;
+
+  /** Picocli instantiates the command. */
+  ClassifyBench() {}
+
+  /** Runs the benchmark and exits with its code. */
+  public static void main(String[] args) {
+    CommandLine cmd = new CommandLine(new ClassifyBench());
+    CliErrors.install(cmd, e -> null, false);
+    System.exit(cmd.execute(args));
+  }
+
+  @Override
+  public Integer call() throws IOException {
+    Path model = choice.model;
+    if (choice.makeVitB16 != null) {
+      model = choice.makeVitB16;
       writeRandomTimmVitB16(model);
-    } else if (a.containsKey("--model")) {
-      model = Path.of(a.get("--model"));
-    } else {
-      throw new IllegalArgumentException("usage: ClassifyBench --model DIR | --make-vit-b16 DIR [--images N] "
-          + "[--master local[2]] [--batch-size 16]");
     }
-    int count = Integer.parseInt(a.getOrDefault("--images", "64"));
-    int batch = Integer.parseInt(a.getOrDefault("--batch-size", "16"));
-    String master = a.getOrDefault("--master", "local[2]");
     Path photos = Files.createTempDirectory("vittf-bench-photos-");
     List<Path> files = writePhotos(photos, count);
 
@@ -99,6 +133,7 @@ public final class ClassifyBench {
         s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
+    return 0;
   }
 
   /** Smooth colour fields with noise, as JPEG, so decoding and resizing cost what a photo costs. */

@@ -39,19 +39,19 @@ final class ExecutorModels {
   private ExecutorModels() {}
 
   /**
-   * What makes two loaded models interchangeable.
+   * What makes two loaded models interchangeable. Top-k and batch size are not part of it: the shared classifier
+   * ranks every class and runs each call as one batch, and the caller asks for the batch and the k it wants, so
+   * jobs with other settings share the one model.
    *
    * @param modelPath the model folder as the user named it (a Hadoop path)
-   * @param topK classes per answer
-   * @param batchSize images per model call
    * @param intraOpThreads the session's intra-op pool size (shared by the JVM's tasks)
    * @param interOpThreads the session's inter-op pool size
    */
-  record Key(String modelPath, int topK, int batchSize, int intraOpThreads, int interOpThreads) {
+  record Key(String modelPath, int intraOpThreads, int interOpThreads) {
     /** The key for these options in this JVM (thread pools sized by its task slots). */
     static Key of(String modelPath, ClassifyOptions options) {
       int slots = taskSlots();
-      return new Key(modelPath, options.topK(), options.batchSize(), options.intraOpThreadsPerTask() * slots, slots);
+      return new Key(modelPath, options.intraOpThreadsPerTask() * slots, slots);
     }
   }
 
@@ -76,6 +76,11 @@ final class ExecutorModels {
     return e.classifier();
   }
 
+  /** Drops a remembered load failure, so the next {@link #get} tries again (the driver's check: files may be fixed). */
+  static void forgetFailure(Key key) {
+    MODELS.computeIfPresent(key, (k, e) -> e.failure() != null ? null : e);
+  }
+
   /**
    * Loads a classifier that the caller owns (the driver's check in cluster mode).
    *
@@ -94,7 +99,8 @@ final class ExecutorModels {
           .build();
       VitModel model = VitModel.create(hub.config(), hub.weights(), new VitModel.Options(Mode.INFERENCE, 0, session));
       try {
-        return ImageClassifier.of(model, pipeline, labels, key.topK(), key.batchSize(), ImageDecoder.DEFAULT_MAX_PIXELS);
+        // Every class ranked, and no batch splitting: each task passes one batch of its own size.
+        return ImageClassifier.of(model, pipeline, labels, labels.size(), Integer.MAX_VALUE, ImageDecoder.DEFAULT_MAX_PIXELS);
       } catch (RuntimeException ex) {
         model.close();
         throw ex;

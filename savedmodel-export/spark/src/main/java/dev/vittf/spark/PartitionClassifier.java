@@ -87,6 +87,7 @@ final class PartitionClassifier implements MapPartitionsFunction<Row, Row> {
           }
           batch.add(row);
         }
+        // One call, one model batch (the shared classifier does not split it further).
         List<Classification> results = images.isEmpty() ? List.of() : classifier.classify(images);
         Classification[] byRow = new Classification[batch.size()];
         for (int i = 0; i < results.size(); i++) {
@@ -123,8 +124,9 @@ final class PartitionClassifier implements MapPartitionsFunction<Row, Row> {
       Prediction best = c.topK().get(0);
       values[at++] = best.label();
       values[at++] = best.score();
-      List<Row> top = new ArrayList<>(c.topK().size());
-      for (Prediction p : c.topK()) {
+      List<Prediction> ranked = c.topK().subList(0, Math.min(options.topK(), c.topK().size()));
+      List<Row> top = new ArrayList<>(ranked.size());
+      for (Prediction p : ranked) {
         top.add(RowFactory.create(p.label(), p.score()));
       }
       values[at++] = CollectionConverters.asScala(top).toSeq();

@@ -164,6 +164,7 @@ public final class VitSpark {
         ExecutorModels.load(key, hadoop).close();
       }
     } catch (IllegalStateException e) {
+      ExecutorModels.forgetFailure(key);
       throw new IllegalArgumentException(e.getMessage(), e);
     }
   }
