@@ -156,8 +156,9 @@ final class ExecutorModels {
     }
   }
 
-  /** How many models this JVM holds (for tests: one per executor). */
-  static int loadedCount() {
-    return (int) MODELS.values().stream().filter(e -> e.classifier() != null).count();
+  /** How many loaded models this JVM holds for a model path (for tests: one per executor). */
+  static long loadedCount(String modelPath) {
+    return MODELS.entrySet().stream()
+        .filter(e -> e.getKey().modelPath().equals(modelPath) && e.getValue().classifier() != null).count();
   }
 }

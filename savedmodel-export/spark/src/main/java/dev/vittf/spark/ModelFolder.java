@@ -1,7 +1,6 @@
 package dev.vittf.spark;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -24,7 +23,7 @@ final class ModelFolder {
 
   /** Whether the path is on the local file system (no scheme, or {@code file:}). */
   static boolean isLocal(String modelPath) {
-    String scheme = URI.create(modelPath.replace(" ", "%20")).getScheme();
+    String scheme = new org.apache.hadoop.fs.Path(modelPath).toUri().getScheme();
     return scheme == null || scheme.equals("file");
   }
 
@@ -60,7 +59,8 @@ final class ModelFolder {
    */
   static Path local(String modelPath, Configuration conf, Path tmpRoot) throws IOException {
     if (isLocal(modelPath)) {
-      return Path.of(URI.create(modelPath).getScheme() == null ? modelPath : URI.create(modelPath).getPath());
+      // Hadoop's Path parses what users write (spaces, no scheme, file:/x, file:///x) the way Spark does.
+      return Path.of(new org.apache.hadoop.fs.Path(modelPath).toUri().getPath());
     }
     org.apache.hadoop.fs.Path src = new org.apache.hadoop.fs.Path(modelPath);
     Path dst = Files.createTempDirectory(tmpRoot, "vittf-model-");

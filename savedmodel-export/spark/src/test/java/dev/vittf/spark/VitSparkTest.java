@@ -147,7 +147,27 @@ class VitSparkTest {
       assertTrue(r.isNullAt(r.fieldIndex("top_k")));
     }
     // local[2]: one JVM, so one model shared by both task slots (and by the driver's check).
-    assertEquals(1, ExecutorModels.loadedCount());
+    assertEquals(1, ExecutorModels.loadedCount(model.toString()));
+  }
+
+  @Test
+  void modelPathsAsUsersWriteThem() throws IOException {
+    Path spaced = Files.createDirectories(scratch.resolve("models with spaces"));
+    Path copy = Files.createDirectories(spaced.resolve("hf_vit"));
+    try (var files = Files.list(model)) {
+      for (Path f : files.toList()) {
+        Files.copy(f, copy.resolve(f.getFileName()));
+      }
+    }
+    // Hadoop paths are written unescaped: "file:/a b", as Spark's own readers take them.
+    for (String path : List.of(copy.toString(), "file:" + copy)) {
+      List<Row> rows = VitSpark.classify(binaryFiles().limit(5), path, ClassifyOptions.defaults()).collectAsList();
+      assertEquals(5, rows.size());
+      assertTrue(rows.stream().allMatch(r -> r.getAs("label") != null || r.getAs("error") != null));
+      assertTrue(ModelFolder.isLocal(path));
+      assertEquals(copy, ModelFolder.local(path, new org.apache.hadoop.conf.Configuration(false), scratch));
+    }
+    assertTrue(!ModelFolder.isLocal("hdfs://namenode:8020/models/vit") && !ModelFolder.isLocal("s3a://bucket/m"));
   }
 
   @Test
