@@ -28,9 +28,12 @@ HostTensor logits;
 try (ServingModel served = ServingModel.load(result.directory())) {
   System.out.printf("loaded in %.0f ms%n", ms(t0));
   t0 = System.nanoTime();
-  Map<String, HostTensor> out = served.predict(images);
-  System.out.printf("serving_default: %.1f ms, outputs %s%n", ms(t0), out.keySet());
-  logits = out.get("logits");
+  ServingModel.Outputs out = served.outputs(images);
+  System.out.printf("serving_default: %.1f ms, outputs %s and classes%n", ms(t0), out.tensors().keySet());
+  // No labels were given: assets/labels.txt holds LABEL_0..LABEL_9; classes/scores are the top 5.
+  System.out.println("image 0: " + out.classes().get(0) + " " + Arrays.toString(out.tensors().get("scores").row(0)));
+  check(out.classes().get(0).size() == 5 && out.classes().get(0).get(0).startsWith("LABEL_"), "top-5 labels per image");
+  logits = out.tensors().get("logits");
 }
 double diff = logits.maxAbsDiff(expected);
 System.out.printf("logits %s, max |reloaded - in-memory| = %.2e%n", Arrays.toString(logits.shape()), diff);

@@ -4,18 +4,22 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vittf.classify.ImageClassifier;
 import dev.vittf.core.GraphOps;
 import dev.vittf.core.GraphParameterStore;
 import dev.vittf.core.HostTensor;
 import dev.vittf.core.Mode;
 import dev.vittf.core.ParameterSpec;
+import dev.vittf.core.Precision;
 import dev.vittf.io.Checkpoints;
+import dev.vittf.io.Pretrained;
 import dev.vittf.models.ConfigJson;
 import dev.vittf.models.ModelConfig;
 import dev.vittf.models.ModelFunction;
 import dev.vittf.models.ModelGraph;
 import dev.vittf.models.Preprocessing;
 import dev.vittf.models.Presets;
+import dev.vittf.preprocess.ImagePipeline;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -85,6 +89,25 @@ public final class SavedModelExporter {
   }
 
   /**
+   * Exports a hub folder opened by {@link Pretrained#load} with everything it declares: its weights, its labels
+   * (unless the options name others; {@code LABEL_i} if it has none) and, when the folder declares one, its own
+   * preprocessing pipeline for the {@value ServingSignatures#IMAGE_BYTES_KEY} signature, which is then switched on
+   * (unless the options give a pipeline of their own).
+   *
+   * @throws IllegalArgumentException if the folder's pipeline has a step the graph cannot run ({@link PipelineOps})
+   */
+  public static Result export(Pretrained hub, Path base, ExportOptions options, ExportProgress progress) throws IOException {
+    ExportOptions o = options;
+    if (o.labels() == null && !hub.labels().isEmpty()) {
+      o = o.withLabels(hub.labels());
+    }
+    if (o.pipeline() == null && hub.preprocessing() != null) {
+      o = o.withPipeline(ImagePipeline.forModel(hub.folder()));
+    }
+    return export(hub.config(), new Weights.Values(hub.weights()), base, o, progress);
+  }
+
+  /**
    * Exports a model.
    *
    * @param config the model
@@ -115,6 +138,8 @@ public final class SavedModelExporter {
     }
     // Inputs first: a bad checkpoint fails before anything touches the output directory.
     Map<String, HostTensor> values = resolveWeights(config, weights);
+    List<String> labels = resolveLabels(config, weights, options);
+    int topK = Math.min(options.topK() == 0 ? ServingSignatures.DEFAULT_TOP_K : options.topK(), config.numClasses());
     sw.done(values == null ? "prepare weights (" + weights.describe() + ")" : "read weights (" + weights.describe() + ")");
     VersionDirectories.prepareBase(absBase);
     for (String cleaned : VersionDirectories.cleanStale(absBase)) {
@@ -129,9 +154,14 @@ public final class SavedModelExporter {
       Path staging = VersionDirectories.createStaging(absBase, version);
       try {
         Path model = staging.resolve("model");
-        Written written = write(config, weights, values, staging, model, options, pre, sw);
+        Written written = write(config, weights, values, staging, model, options, pre, topK, sw);
         List<String> sigs = written.signatures();
-        writeMetadata(model, config, weights, options, pre, version, written);
+        ServingLabels.writeAsset(model, labels);
+        ServingLabels.register(model);
+        writeMetadata(model, config, weights, options, pre, version, written, labels, topK);
+        String servedName = absBase.getFileName() == null ? "model" : absBase.getFileName().toString();
+        WarmupRequests.write(model, servedName, WarmupRequests.requests(config, options.imageBytesSignature()));
+        sw.done("write labels and warm-up requests");
         VersionDirectories.commit(staging, model, target, options.overwrite());
         sw.done("commit version " + version);
         return new Result(target, version, sigs, written.parameterCount(), options.xla(),
@@ -166,17 +196,47 @@ public final class SavedModelExporter {
     }
   }
 
+  /**
+   * The class names: given in the options, else saved in a native checkpoint's metadata, else {@code LABEL_i}
+   * ({@link ImageClassifier#defaultLabels}, transformers' names for unnamed classes).
+   */
+  private static List<String> resolveLabels(ModelConfig config, Weights weights, ExportOptions options) {
+    List<String> labels = options.labels();
+    String origin = "the export options";
+    if (labels == null && weights instanceof Weights.Checkpoint c && c.source() == dev.vittf.io.CheckpointSource.NATIVE) {
+      try {
+        labels = Checkpoints.labels(c.file());
+        origin = "the metadata of " + c.file();
+      } catch (IOException e) {
+        throw new ExportException(ExportException.Reason.FAILED, "cannot read the labels of " + c.file() + ": " + e.getMessage(), e);
+      }
+      if (labels.isEmpty()) {
+        labels = null;
+      } else {
+        labels = ExportOptions.checkLabels(labels);
+      }
+    }
+    if (labels == null) {
+      return ImageClassifier.defaultLabels(config.numClasses());
+    }
+    if (labels.size() != config.numClasses()) {
+      throw new IllegalArgumentException(labels.size() + " labels in " + origin + ", but the model has "
+          + config.numClasses() + " classes (one label per logit)");
+    }
+    return labels;
+  }
+
   /** What {@link #write} wrote: the signature keys and the number of scalar parameters saved. */
   private record Written(List<String> signatures, long parameterCount) {}
 
   /** Builds the serving graph, puts the weights into it and writes the SavedModel into {@code model}. */
   private static Written write(ModelConfig config, Weights weights, Map<String, HostTensor> values, Path staging,
-      Path model, ExportOptions options, Preprocessing pre, Stopwatch sw) throws IOException {
+      Path model, ExportOptions options, Preprocessing pre, int topK, Stopwatch sw) throws IOException {
     long seed = weights instanceof Weights.Seed s ? s.seed() : 0;
     try (Graph g = new Graph()) {
       // Given weights need no random initialiser: the variables are filled by a restore instead.
       GraphParameterStore store = values == null ? new GraphParameterStore(g, seed) : GraphParameterStore.forLoading(g);
-      try (ServingGraph serving = ServingGraph.build(g, config, store, options, pre);
+      try (ServingGraph serving = ServingGraph.build(g, config, store, options, pre, topK);
           Session session = new Session(g)) {
         sw.done("build " + (options.xla() ? "XLA " : "") + "serving graph (" + g.toGraphDef().getNodeCount() + " nodes)");
         session.initialize(); // init-scope ops of the serving graph (none today), before its variables are written
@@ -224,7 +284,7 @@ public final class SavedModelExporter {
   }
 
   private static void writeMetadata(Path model, ModelConfig config, Weights weights, ExportOptions options,
-      Preprocessing pre, long version, Written written) throws IOException {
+      Preprocessing pre, long version, Written written, List<String> labels, int topK) throws IOException {
     ObjectNode meta = JSON.createObjectNode();
     meta.put("format", "vit-tf SavedModel export");
     meta.put("formatVersion", 1);
@@ -238,6 +298,9 @@ public final class SavedModelExporter {
     pre.std().forEach(std::add);
     p.put("scale", "pixel / 255, then (x - mean) / std");
     meta.put("xla", options.xla());
+    meta.put("precision", Precision.resolve(options.precision()).label());
+    meta.put("labels", ServingSignatures.ASSETS_DIR + "/" + ServingSignatures.LABELS_FILE + " (" + labels.size() + " classes)");
+    meta.put("topK", topK);
     ArrayNode s = meta.putArray("signatures");
     written.signatures().forEach(s::add);
     meta.put("weights", weights.describe());
@@ -262,7 +325,8 @@ public final class SavedModelExporter {
      * Builds the serving graph into {@code g}: the model once, either directly on the image input or, with
      * XLA, as a function called with the store's variables.
      */
-    static ServingGraph build(Graph g, ModelConfig config, GraphParameterStore store, ExportOptions options, Preprocessing pre) {
+    static ServingGraph build(Graph g, ModelConfig config, GraphParameterStore store, ExportOptions options, Preprocessing pre,
+        int topK) {
       List<AutoCloseable> owned = new ArrayList<>();
       try {
         Ops tf = GraphOps.create(g);
@@ -286,7 +350,7 @@ public final class SavedModelExporter {
         Operand<TFloat32> probabilities;
         Class<? extends Scope> scopeType;
         if (options.xla()) {
-          ModelFunction fn = ModelFunction.create(config);
+          ModelFunction fn = ModelFunction.create(config, options.precision());
           owned.add(fn);
           scopeType = fn.scopeType();
           Map<String, Operand<TFloat32>> params = new LinkedHashMap<>();
@@ -297,7 +361,7 @@ public final class SavedModelExporter {
           logits = tf.withName(ServingSignatures.LOGITS).identity(out.get(ModelFunction.LOGITS));
           probabilities = tf.withName(ServingSignatures.PROBABILITIES).identity(out.get(ModelFunction.PROBABILITIES));
         } else {
-          ModelGraph model = ModelGraph.build(g, config, Mode.INFERENCE, store, images);
+          ModelGraph model = ModelGraph.build(g, config, Mode.INFERENCE, options.precision(), store, images);
           scopeType = model.scopeType();
           logits = tf.withName(ServingSignatures.LOGITS).identity(model.logits());
           probabilities = tf.withName(ServingSignatures.PROBABILITIES).nn.softmax(logits);
@@ -305,20 +369,27 @@ public final class SavedModelExporter {
         checkName(logits, ServingSignatures.LOGITS);
         checkName(probabilities, ServingSignatures.PROBABILITIES);
         checkName(images, ServingSignatures.IMAGES);
+        ServingLabels top = ServingLabels.build(tf, probabilities, config.numClasses(), topK);
         List<Signature> sigs = new ArrayList<>();
-        sigs.add(Signature.builder().key(ServingSignatures.DEFAULT_KEY).methodName(ServingSignatures.PREDICT_METHOD)
-            .input(ServingSignatures.IMAGES, images)
-            .output(ServingSignatures.LOGITS, logits).output(ServingSignatures.PROBABILITIES, probabilities).build());
+        sigs.add(outputs(Signature.builder().key(ServingSignatures.DEFAULT_KEY), logits, probabilities, top)
+            .input(ServingSignatures.IMAGES, images).build());
         if (bytes != null) {
-          sigs.add(Signature.builder().key(ServingSignatures.IMAGE_BYTES_KEY).methodName(ServingSignatures.PREDICT_METHOD)
-              .input(ServingSignatures.IMAGE_BYTES, bytes)
-              .output(ServingSignatures.LOGITS, logits).output(ServingSignatures.PROBABILITIES, probabilities).build());
+          sigs.add(outputs(Signature.builder().key(ServingSignatures.IMAGE_BYTES_KEY), logits, probabilities, top)
+              .input(ServingSignatures.IMAGE_BYTES, bytes).build());
         }
         return new ServingGraph(List.copyOf(sigs), scopeType, owned);
       } catch (RuntimeException | Error e) {
         closeAll(owned);
         throw e;
       }
+    }
+
+    /** Every serving signature's outputs: logits, probabilities, classes, scores. */
+    private static Signature.Builder outputs(Signature.Builder b, Operand<TFloat32> logits, Operand<TFloat32> probabilities,
+        ServingLabels top) {
+      return b.methodName(ServingSignatures.PREDICT_METHOD)
+          .output(ServingSignatures.LOGITS, logits).output(ServingSignatures.PROBABILITIES, probabilities)
+          .output(ServingSignatures.CLASSES, top.classes()).output(ServingSignatures.SCORES, top.scores());
     }
 
     /** The class of the name scope the model's ops were built with (in the function, with XLA). */

@@ -4,6 +4,7 @@ import dev.vittf.core.CallGate;
 import dev.vittf.core.HostTensor;
 import dev.vittf.models.InputCheck;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -156,13 +157,34 @@ public final class ServingModel implements AutoCloseable {
   }
 
   /**
+   * What a signature returns.
+   *
+   * @param tensors the float outputs by name: {@code logits}, {@code probabilities} and (exports with labels)
+   *     {@code scores}
+   * @param classes the {@code classes} output, one list of k labels per image, best first; empty for exports
+   *     made before the SavedModel carried labels
+   */
+  public record Outputs(Map<String, HostTensor> tensors, List<List<String>> classes) {
+    /** Copies both. */
+    public Outputs {
+      tensors = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
+      classes = classes.stream().map(List::copyOf).toList();
+    }
+  }
+
+  /**
    * Calls {@value ServingSignatures#DEFAULT_KEY} by name on an NHWC batch.
    *
-   * @return {@code logits} and {@code probabilities}
+   * @return {@code logits}, {@code probabilities} (and {@code scores})
    * @throws IllegalArgumentException if the batch fails {@link InputCheck} (never reinterpreted)
    * @throws ArithmeticException if the outputs are not finite
    */
   public Map<String, HostTensor> predict(HostTensor images) {
+    return outputs(images).tensors();
+  }
+
+  /** {@link #predict} with the {@code classes} output too. */
+  public Outputs outputs(HostTensor images) {
     long[] hwc = imageShape();
     InputCheck.check(hwc[0], hwc[1], hwc[2], images);
     try (TFloat32 in = images.toTensor()) {
@@ -176,6 +198,11 @@ public final class ServingModel implements AutoCloseable {
    * @throws IllegalStateException if the export has no such signature
    */
   public Map<String, HostTensor> predictEncoded(List<byte[]> encoded) {
+    return outputsEncoded(encoded).tensors();
+  }
+
+  /** {@link #predictEncoded} with the {@code classes} output too. */
+  public Outputs outputsEncoded(List<byte[]> encoded) {
     if (!info.signatures().containsKey(ServingSignatures.IMAGE_BYTES_KEY)) {
       throw new IllegalStateException(directory + " has no '" + ServingSignatures.IMAGE_BYTES_KEY
           + "' signature (export it with the image-bytes signature)");
@@ -185,19 +212,34 @@ public final class ServingModel implements AutoCloseable {
     }
   }
 
-  private Map<String, HostTensor> call(String key, Map<String, Tensor> inputs) {
+  private Outputs call(String key, Map<String, Tensor> inputs) {
     Map<String, HostTensor> out = new LinkedHashMap<>();
+    List<List<String>> classes = new ArrayList<>();
     gate.enter();
     try {
       try (Result r = bundle.function(key).call(inputs)) {
-        for (String name : List.of(ServingSignatures.LOGITS, ServingSignatures.PROBABILITIES)) {
-          out.put(name, InputCheck.requireFiniteOutput(name, HostTensor.of((TFloat32) r.get(name).orElseThrow())));
+        for (String name : List.of(ServingSignatures.LOGITS, ServingSignatures.PROBABILITIES, ServingSignatures.SCORES)) {
+          java.util.Optional<Tensor> t = r.get(name);
+          if (t.isPresent()) {
+            out.put(name, InputCheck.requireFiniteOutput(name, HostTensor.of((TFloat32) t.get())));
+          }
+        }
+        java.util.Optional<Tensor> c = r.get(ServingSignatures.CLASSES);
+        if (c.isPresent()) {
+          TString names = (TString) c.get();
+          for (long i = 0; i < names.shape().get(0); i++) {
+            List<String> row = new ArrayList<>();
+            for (long j = 0; j < names.shape().get(1); j++) {
+              row.add(names.getObject(i, j));
+            }
+            classes.add(row);
+          }
         }
       }
     } finally {
       gate.leave();
     }
-    return out;
+    return new Outputs(out, classes);
   }
 
   /**

@@ -20,6 +20,18 @@ public final class ServingSignatures {
   public static final String LOGITS = "logits";
   /** Output: softmax of the logits, float32 {@code [-1, classes]}. */
   public static final String PROBABILITIES = "probabilities";
+  /** Output: the top-k class labels, string {@code [-1, k]}, best first (looked up in {@value #LABELS_FILE}). */
+  public static final String CLASSES = "classes";
+  /** Output: the probabilities of {@link #CLASSES}, float32 {@code [-1, k]}. */
+  public static final String SCORES = "scores";
+  /** k of {@link #CLASSES} unless the export asks for another (capped at the number of classes). */
+  public static final int DEFAULT_TOP_K = 5;
+  /** The SavedModel assets directory (TensorFlow Serving passes its files' paths to the graph at load). */
+  public static final String ASSETS_DIR = "assets";
+  /** The class labels asset, one per line, line {@code i} naming logit {@code i}. */
+  public static final String LABELS_FILE = "labels.txt";
+  /** The signature key TensorFlow's loader runs once after restoring the variables (fills the label table). */
+  public static final String INIT_OP_KEY = "__saved_model_init_op";
   /** Directory (ignored by TensorFlow Serving) holding {@value #METADATA_FILE}. */
   public static final String EXTRA_DIR = "assets.extra";
   /** Export metadata: config, preprocessing, options. */

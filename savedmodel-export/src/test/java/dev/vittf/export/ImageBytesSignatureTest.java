@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ImageBytesSignatureTest {
   private static final ViTConfig TINY = ViTConfig.tiny();
 
-  private static BufferedImage randomImage(int w, int h, long seed) {
+  static BufferedImage randomImage(int w, int h, long seed) {
     Random r = new Random(seed);
     BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
     for (int y = 0; y < h; y++) {
@@ -32,7 +32,7 @@ class ImageBytesSignatureTest {
     return img;
   }
 
-  private static byte[] encode(BufferedImage img, String format) throws Exception {
+  static byte[] encode(BufferedImage img, String format) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     assertTrue(ImageIO.write(img, format, out));
     return out.toByteArray();

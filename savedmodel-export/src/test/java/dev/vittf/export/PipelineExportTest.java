@@ -4,35 +4,30 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vittf.classify.HubVitFixture;
 import dev.vittf.core.HostTensor;
-import dev.vittf.models.ModelConfig;
-import dev.vittf.models.VitModel;
-import dev.vittf.preprocess.ImagePipeline;
+import dev.vittf.io.Pretrained;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** An exported hub model whose {@code serving_image_bytes} runs its own pipeline reproduces fixtures/classify/expected.json. */
+/**
+ * An exported hub folder answers {@code serving_image_bytes} with its own pipeline and its own labels, reproducing
+ * fixtures/classify/expected.json (probabilities within 1e-2, the same top-k labels) from the photo files.
+ */
 class PipelineExportTest {
   @TempDir Path base;
 
   @Test
-  void imageBytesSignatureWithTheCheckpointPipelineReproducesExpectedProbabilities() throws IOException {
+  void anExportedHubModelAnswersPhotosWithItsLabelsAsTheSourceLibrary() throws IOException {
     Path hub = TestSupport.fixtures().resolve("hub/hf_vit");
-    ModelConfig config;
-    Map<String, HostTensor> weights;
-    try (VitModel model = HubVitFixture.load(hub)) {
-      config = model.config();
-      weights = model.weights();
-    }
-    Path dir = SavedModelExporter.export(config, new Weights.Values(weights), base,
-        ExportOptions.defaults().withPipeline(ImagePipeline.forModel(hub))).directory();
+    Path dir = SavedModelExporter.export(Pretrained.load(hub), base, ExportOptions.defaults().withTopK(3),
+        ExportProgress.NONE).directory();
+    assertEquals(List.of("tabby cat", "golden retriever", "espresso", "space shuttle", "daisy"),
+        Files.readAllLines(dir.resolve("assets/labels.txt")));
     JsonNode expected = new ObjectMapper().readTree(TestSupport.fixtures().resolve("classify/expected.json").toFile()).get("results");
     List<String> names = new ArrayList<>();
     expected.fieldNames().forEachRemaining(names::add);
@@ -41,12 +36,19 @@ class PipelineExportTest {
       bytes.add(Files.readAllBytes(TestSupport.fixtures().resolve("preprocess").resolve(n)));
     }
     try (ServingModel served = ServingModel.load(dir)) {
-      HostTensor probabilities = served.predictEncoded(bytes).get(ServingSignatures.PROBABILITIES);
+      ServingModel.Outputs out = served.outputsEncoded(bytes);
+      HostTensor probabilities = out.tensors().get(ServingSignatures.PROBABILITIES);
+      HostTensor scores = out.tensors().get(ServingSignatures.SCORES);
       for (int i = 0; i < names.size(); i++) {
-        JsonNode want = expected.get(names.get(i)).get("probabilities");
+        JsonNode want = expected.get(names.get(i));
         float[] got = probabilities.row(i);
         for (int k = 0; k < got.length; k++) {
-          assertEquals(want.get(k).asDouble(), got[k], 1e-2, names.get(i) + " class " + k);
+          assertEquals(want.get("probabilities").get(k).asDouble(), got[k], 1e-2, names.get(i) + " class " + k);
+        }
+        JsonNode top = want.get("top_k");
+        for (int r = 0; r < top.size(); r++) {
+          assertEquals(top.get(r).get("label").asText(), out.classes().get(i).get(r), names.get(i) + " rank " + r);
+          assertEquals(top.get(r).get("probability").asDouble(), scores.row(i)[r], 1e-2, names.get(i) + " rank " + r);
         }
       }
     }

@@ -49,17 +49,27 @@ class SavedModelContentsTest {
         assertEquals(1, sm.getMetaGraphsCount());
         MetaGraphDef mg = sm.getMetaGraphs(0);
         assertEquals(List.of("serve"), mg.getMetaInfoDef().getTagsList());
-        assertEquals(Set.of("serving_default", "serving_image_bytes"), mg.getSignatureDefMap().keySet());
+        assertEquals(Set.of("serving_default", "serving_image_bytes", "__saved_model_init_op"), mg.getSignatureDefMap().keySet());
+        // The label table's init op, run by the loader with the asset's path fed to labels_file.
+        assertEquals("saved_model_init", mg.getSignatureDefMap().get("__saved_model_init_op").getOutputsMap()
+            .get("__saved_model_init_op").getName());
+        assertEquals(1, mg.getAssetFileDefCount());
+        assertEquals("labels.txt", mg.getAssetFileDef(0).getFilename());
+        assertEquals("labels_file:0", mg.getAssetFileDef(0).getTensorInfo().getName());
+        assertEquals(c.numClasses(), Files.readAllLines(dir.resolve("assets/labels.txt")).size());
         List<Long> images = List.of(-1L, (long) c.imageHeight(), (long) c.imageWidth(), (long) c.channels());
         List<Long> classes = List.of(-1L, (long) c.numClasses());
 
         SignatureDef def = mg.getSignatureDefMap().get("serving_default");
         assertEquals("tensorflow/serving/predict", def.getMethodName());
         assertEquals(Set.of("images"), def.getInputsMap().keySet());
-        assertEquals(Set.of("logits", "probabilities"), def.getOutputsMap().keySet());
+        assertEquals(Set.of("logits", "probabilities", "classes", "scores"), def.getOutputsMap().keySet());
         checkTensor(def.getInputsMap().get("images"), "images:0", DataType.DT_FLOAT, images);
         checkTensor(def.getOutputsMap().get("logits"), "logits:0", DataType.DT_FLOAT, classes);
         checkTensor(def.getOutputsMap().get("probabilities"), "probabilities:0", DataType.DT_FLOAT, classes);
+        List<Long> topK = List.of(-1L, (long) Math.min(5, c.numClasses()));
+        checkTensor(def.getOutputsMap().get("classes"), "classes:0", DataType.DT_STRING, topK);
+        checkTensor(def.getOutputsMap().get("scores"), "scores:0", DataType.DT_FLOAT, topK);
 
         SignatureDef bytes = mg.getSignatureDefMap().get("serving_image_bytes");
         assertEquals("tensorflow/serving/predict", bytes.getMethodName());

@@ -22,7 +22,7 @@ class SavedModelEntryPointsTest {
       GraphParameterStore store = GraphParameterStore.forLoading(g);
       ExportOptions options = ExportOptions.defaults().withXla(xla).withImageBytesSignature(true);
       try (SavedModelExporter.ServingGraph serving =
-          SavedModelExporter.ServingGraph.build(g, config, store, options, config.preprocessing())) {
+          SavedModelExporter.ServingGraph.build(g, config, store, options, config.preprocessing(), 5)) {
         assertEquals(ScanFreeScope.class, serving.modelScopeType());
         // The serving graph holds every parameter once, whichever path built the network.
         assertEquals(ModelParameters.of(config), store.parameters());

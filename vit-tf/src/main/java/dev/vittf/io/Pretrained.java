@@ -376,6 +376,11 @@ public final class Pretrained {
     return VitModel.create(config, weights);
   }
 
+  /** A new inference model holding these weights, built with {@code options} (e.g. a bf16 precision). */
+  public VitModel model(VitModel.Options options) {
+    return VitModel.create(config, weights, options);
+  }
+
   /** The parameter count. */
   public long parameterCount() {
     return ModelParameters.count(config);

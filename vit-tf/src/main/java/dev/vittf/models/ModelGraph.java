@@ -4,6 +4,7 @@ import dev.vittf.core.BuildContext;
 import dev.vittf.core.GraphOps;
 import dev.vittf.core.Mode;
 import dev.vittf.core.ParameterStore;
+import dev.vittf.core.Precision;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -28,6 +29,10 @@ import org.tensorflow.types.TFloat32;
  * names as {@code Ops.create}, linear build time. The result holds the input, the named outputs, the
  * parameter store, the analytic FLOPs, and the root {@link Ops} for callers that keep building (loss,
  * optimizer, serving signatures).
+ *
+ * <p>The {@link Precision} is a build option too (float32 when not given). A requested {@link Precision#BF16}
+ * passes through {@link Precision#resolve} here, so every entry point falls back to float32 alike on a CPU
+ * without bf16 instructions; {@link #precision()} is what the graph was built with.
  */
 public final class ModelGraph {
   /** Name of the image input placeholder, {@code float32 [-1, H, W, C]}. */
@@ -35,16 +40,18 @@ public final class ModelGraph {
 
   private final ModelConfig config;
   private final Mode mode;
+  private final Precision precision;
   private final Ops tf;
   private final Operand<TFloat32> images;
   private final Map<String, Operand<TFloat32>> outputs;
   private final ParameterStore parameters;
   private final long flopsPerImage;
 
-  private ModelGraph(ModelConfig config, Mode mode, Ops tf, Operand<TFloat32> images,
+  private ModelGraph(ModelConfig config, Mode mode, Precision precision, Ops tf, Operand<TFloat32> images,
       Map<String, Operand<TFloat32>> outputs, ParameterStore parameters, long flopsPerImage) {
     this.config = config;
     this.mode = mode;
+    this.precision = precision;
     this.tf = tf;
     this.images = images;
     this.outputs = outputs;
@@ -61,10 +68,19 @@ public final class ModelGraph {
    * @param parameters where the parameters are registered and what holds their values
    */
   public static ModelGraph build(ExecutionEnvironment env, ModelConfig config, Mode mode, ParameterStore parameters) {
+    return build(env, config, mode, Precision.FP32, parameters);
+  }
+
+  /**
+   * Like {@link #build(ExecutionEnvironment, ModelConfig, Mode, ParameterStore)}, computing in {@code precision}
+   * (after {@link Precision#resolve}).
+   */
+  public static ModelGraph build(
+      ExecutionEnvironment env, ModelConfig config, Mode mode, Precision precision, ParameterStore parameters) {
     Ops tf = GraphOps.create(env);
     Placeholder<TFloat32> images = tf.withName(IMAGES).placeholder(TFloat32.class,
         Placeholder.shape(Shape.of(-1, config.imageHeight(), config.imageWidth(), config.channels())));
-    return build(tf, config, mode, parameters, images);
+    return build(tf, config, mode, precision, parameters, images);
   }
 
   /**
@@ -74,26 +90,33 @@ public final class ModelGraph {
    */
   public static ModelGraph build(
       ExecutionEnvironment env, ModelConfig config, Mode mode, ParameterStore parameters, Operand<TFloat32> images) {
-    return build(GraphOps.create(env), config, mode, parameters, images);
+    return build(GraphOps.create(env), config, mode, Precision.FP32, parameters, images);
   }
 
-  private static ModelGraph build(
-      Ops tf, ModelConfig config, Mode mode, ParameterStore parameters, Operand<TFloat32> images) {
+  /** Builds the model on given NHWC images, computing in {@code precision} (after {@link Precision#resolve}). */
+  public static ModelGraph build(ExecutionEnvironment env, ModelConfig config, Mode mode, Precision precision,
+      ParameterStore parameters, Operand<TFloat32> images) {
+    return build(GraphOps.create(env), config, mode, precision, parameters, images);
+  }
+
+  private static ModelGraph build(Ops tf, ModelConfig config, Mode mode, Precision requested,
+      ParameterStore parameters, Operand<TFloat32> images) {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(mode, "mode");
+    Precision precision = Precision.resolve(Objects.requireNonNull(requested, "precision"));
     Objects.requireNonNull(parameters, "parameters");
     if (!GraphOps.isScanFree(tf)) {
       // Would still be correct, but quadratic: ScalableViT's training graph would take minutes.
       throw new IllegalStateException("model ops must be named by the scan-free scope, got " + tf.scope().getClass().getName());
     }
     Network network = config.network();
-    BuildContext ctx = BuildContext.root(tf, parameters, mode);
+    BuildContext ctx = BuildContext.root(tf, parameters, mode, precision);
     network.apply(ctx, images);
     Map<String, Operand<TFloat32>> outputs = ctx.taps();
     if (!outputs.containsKey(Network.LOGITS)) {
       throw new IllegalStateException(config.architecture() + " network did not tap its logits");
     }
-    return new ModelGraph(config, mode, tf, images, outputs, parameters, network.flopsPerImage());
+    return new ModelGraph(config, mode, precision, tf, images, outputs, parameters, network.flopsPerImage());
   }
 
   /** The config. */
@@ -104,6 +127,11 @@ public final class ModelGraph {
   /** The mode the model was built for. */
   public Mode mode() {
     return mode;
+  }
+
+  /** The precision the model computes in (float32 if bf16 was requested on a CPU without bf16). */
+  public Precision precision() {
+    return precision;
   }
 
   /** Root ops of the environment, with the scope the model was built with (to keep building). */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vittf.Fixtures;
+import dev.vittf.io.Pretrained;
 import dev.vittf.preprocess.ImagePipeline;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,7 +34,8 @@ class ImageClassifierTest {
   @BeforeAll
   static void open() throws IOException {
     expected = new ObjectMapper().readTree(Fixtures.dir().resolve("classify/expected.json").toFile()).get("results");
-    classifier = ImageClassifier.of(HubVitFixture.load(HUB), ImagePipeline.forModel(HUB), HubVitFixture.labels(HUB), 5);
+    Pretrained hub = Pretrained.load(HUB);
+    classifier = ImageClassifier.of(hub.model(), ImagePipeline.forModel(HUB), hub.labels(), 5);
   }
 
   @AfterAll
@@ -143,14 +145,15 @@ class ImageClassifierTest {
   @Test
   void refusesMismatchedLabelsAndPipelineAndIsClosable() throws IOException {
     ImagePipeline pipeline = ImagePipeline.forModel(HUB);
-    var model = HubVitFixture.load(HUB);
+    Pretrained hub = Pretrained.load(HUB);
+    var model = hub.model();
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> ImageClassifier.of(model, pipeline, List.of("a", "b")));
     assertTrue(e.getMessage().contains("5 classes but 2 labels"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class,
-        () -> ImageClassifier.of(model, ImagePipeline.torchvisionVitB16(), HubVitFixture.labels(HUB)));
+        () -> ImageClassifier.of(model, ImagePipeline.torchvisionVitB16(), hub.labels()));
     assertTrue(e.getMessage().contains("224x224"), e.getMessage());
-    ImageClassifier c = ImageClassifier.of(model, pipeline, HubVitFixture.labels(HUB), 2);
+    ImageClassifier c = ImageClassifier.of(model, pipeline, hub.labels(), 2);
     assertEquals(2, c.classify(PHOTOS.resolve("astronaut.png")).size());
     c.close();
     assertThrows(IllegalStateException.class, () -> c.classify(PHOTOS.resolve("astronaut.png")));

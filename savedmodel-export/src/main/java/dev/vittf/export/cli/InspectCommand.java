@@ -1,14 +1,13 @@
 package dev.vittf.export.cli;
 
-import dev.vittf.cli.support.PathCheck;
 import dev.vittf.export.SavedModelInfo;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code vittf-export inspect}: prints the signatures of a SavedModel, like {@code saved_model_cli show --all}. */
@@ -24,17 +23,16 @@ import picocli.CommandLine.Spec;
 final class InspectCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "DIR", converter = PathCheck.InputDir.class, description = "SavedModel version directory or model base directory")
-  Path dir;
+  @Mixin SavedModelDirectory savedModel;
 
   @Option(names = {"-v", "--verbose"}, description = "stack traces on errors")
   boolean verbose;
 
   @Override
   public Integer call() {
-    Path version = SavedModelInfo.resolveVersion(dir);
+    Path version = savedModel.version();
     PrintWriter out = spec.commandLine().getOut();
-    if (!version.equals(dir)) {
+    if (!version.equals(savedModel.dir)) {
       out.println("(latest version: " + version + ")");
     }
     out.print(SavedModelInfo.read(version).format());

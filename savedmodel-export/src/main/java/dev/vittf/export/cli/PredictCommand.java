@@ -26,9 +26,9 @@ import java.util.concurrent.Callable;
 import org.tensorflow.proto.TensorShapeProto;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code vittf-export predict}: runs a SavedModel and prints the top-k classes per image. */
@@ -45,8 +45,7 @@ import picocli.CommandLine.Spec;
 final class PredictCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "DIR", converter = PathCheck.InputDir.class, description = "SavedModel version directory or model base directory (latest version)")
-  Path dir;
+  @Mixin SavedModelDirectory savedModel;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   Inputs inputs;
@@ -66,20 +65,22 @@ final class PredictCommand implements Callable<Integer> {
   @Option(names = {"-k", "--top"}, defaultValue = "5", paramLabel = "K", converter = Ranges.PositiveInt.class, description = "classes to print per image (default: ${DEFAULT-VALUE})")
   int top;
 
-  @Option(names = "--labels", paramLabel = "FILE", converter = PathCheck.InputFile.class, description = "class names, one per line")
+  @Option(names = "--labels", paramLabel = "FILE", converter = PathCheck.InputFile.class, description = "class names, one per line (default: the export's assets/labels.txt)")
   Path labels;
 
   @Option(names = "--xla-jit", description = "run with XLA JIT (the launcher sets TF_XLA_FLAGS=--tf_xla_cpu_global_jit)")
   boolean xlaJit;
 
-  @Option(names = {"-v", "--verbose"}, description = "TensorFlow logging and stack traces")
-  boolean verbose;
+  @Mixin VerboseOption verbose;
 
   @Override
   public Integer call() throws IOException {
     Conflicts.requires(spec, "--tensor", "--input", "it names a tensor of the --input file");
-    Path version = SavedModelInfo.resolveVersion(dir);
-    List<String> names = labels == null ? List.of() : Files.readAllLines(labels);
+    Path version = savedModel.version();
+    // The export's own labels (assets/labels.txt) unless --labels names others.
+    Path asset = version.resolve(ServingSignatures.ASSETS_DIR).resolve(ServingSignatures.LABELS_FILE);
+    List<String> names = labels != null ? Files.readAllLines(labels)
+        : Files.isRegularFile(asset) ? Files.readAllLines(asset) : List.of();
     List<String> sources = new ArrayList<>();
     List<byte[]> encoded = new ArrayList<>();
     HostTensor batch = null;

@@ -24,6 +24,7 @@ import dev.vittf.cli.support.PathCheck;
 import dev.vittf.cli.support.Ranges;
 import dev.vittf.cli.support.UsageException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -44,23 +45,13 @@ public final class BenchAllCommand implements Callable<Integer> {
       description = "presets (default: every registered '*-seed' preset, then vit-b16)")
   List<String> presets;
 
-  @Option(names = "--batch", split = ",", defaultValue = "1,8", converter = Ranges.PositiveInt.class, description = "batch sizes (default: ${DEFAULT-VALUE})")
-  List<Integer> batches;
+  @Mixin MeasurementOptions run;
 
   @Option(names = "--xla", split = ",", defaultValue = "off,on", description = "XLA modes to run (default: ${DEFAULT-VALUE})")
   List<String> xlaModes;
 
   @Option(names = "--iterations", defaultValue = "10", converter = Ranges.PositiveInt.class, description = "timed runs per configuration (default: ${DEFAULT-VALUE})")
   int iterations;
-
-  @Option(names = "--warmup", defaultValue = "3", converter = Ranges.NonNegativeInt.class, description = "untimed runs after the first (default: ${DEFAULT-VALUE})")
-  int warmup;
-
-  @Option(names = "--intra-op-threads", defaultValue = "0", converter = Ranges.NonNegativeInt.class, description = "0 = TensorFlow default")
-  int intraOp;
-
-  @Option(names = "--inter-op-threads", defaultValue = "0", converter = Ranges.NonNegativeInt.class, description = "0 = TensorFlow default")
-  int interOp;
 
   @Option(names = "--child-heap", defaultValue = "4g", description = "-Xmx of each child JVM (default: ${DEFAULT-VALUE})")
   String childHeap;
@@ -87,7 +78,7 @@ public final class BenchAllCommand implements Callable<Integer> {
     List<Map<String, Object>> rows = new ArrayList<>();
     List<String> failures = new ArrayList<>();
     for (String preset : names) {
-      for (int batch : batches) {
+      for (int batch : run.batches) {
         for (String xla : xlaModes) {
           boolean on = xla.equals("on");
           System.out.printf("--- %s batch %d XLA %s%n", preset, batch, xla);
@@ -136,8 +127,9 @@ public final class BenchAllCommand implements Callable<Integer> {
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(Main.class.getName());
     cmd.addAll(List.of("bench", "--preset", preset, "--batch", String.valueOf(batch), "--iterations", String.valueOf(iterations),
-        "--warmup", String.valueOf(warmup), "--intra-op-threads", String.valueOf(intraOp), "--inter-op-threads",
-        String.valueOf(interOp), "--json"));
+        "--warmup", String.valueOf(run.warmup)));
+    cmd.addAll(run.threads.args());
+    cmd.add("--json");
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().putIfAbsent(NativeLogging.LOG_LEVEL, "2");
     if (xla) {
@@ -188,7 +180,7 @@ public final class BenchAllCommand implements Callable<Integer> {
     md.append(String.format(Locale.ROOT,
         "- Settings: graph mode, inference, random weights (seed 0), N(0,1) input; intra-op threads %s, inter-op threads %s; "
             + "%d warm-up runs after the first, then the median of %d timed runs; one child JVM per row.%n",
-        intraOp == 0 ? "default" : intraOp, interOp == 0 ? "default" : interOp, warmup, iterations));
+        threadCount(run.threads.intraOp), threadCount(run.threads.interOp), run.warmup, iterations));
     md.append("- XLA on: the child JVM starts with `TF_XLA_FLAGS=\"").append(BenchCommand.XLA_FLAGS)
         .append("\"` (auto-clustering; the column `clusters` counts the XLA clusters that ran in a traced step).\n");
     md.append("- Columns: `graph` = building the graph (ops and variables); `init` = creating the session and running the "
@@ -220,7 +212,7 @@ public final class BenchAllCommand implements Callable<Integer> {
 
   private java.awt.image.BufferedImage chart(List<Map<String, Object>> rows) {
     Map<String, double[]> perPreset = new LinkedHashMap<>();
-    int batch = batches.stream().mapToInt(Integer::intValue).max().orElse(1);
+    int batch = run.batches.stream().mapToInt(Integer::intValue).max().orElse(1);
     for (Map<String, Object> r : rows) {
       double[] v = perPreset.computeIfAbsent((String) r.get("preset"), k -> new double[] {Double.NaN, Double.NaN});
       v[0] = num(r, "parameters") / 1e6;
@@ -235,6 +227,10 @@ public final class BenchAllCommand implements Callable<Integer> {
         List.of(new Plots.Series("parameters (millions)", params), new Plots.Series("images / s", ips)), 900, 520);
   }
 
+  private static Object threadCount(int n) {
+    return n == 0 ? "default" : n;
+  }
+
   private static double num(Map<String, Object> r, String key) {
     Object v = r.get(key);
     return v instanceof Number n ? n.doubleValue() : Double.NaN;
@@ -245,11 +241,11 @@ public final class BenchAllCommand implements Callable<Integer> {
     if (presets != null) {
       sb.append(" --presets ").append(String.join(",", presets));
     }
-    sb.append(" --batch ").append(batches.stream().map(String::valueOf).reduce((a, b) -> a + "," + b).orElse(""));
+    sb.append(" --batch ").append(run.batches.stream().map(String::valueOf).reduce((a, b) -> a + "," + b).orElse(""));
     sb.append(" --xla ").append(String.join(",", xlaModes));
-    sb.append(" --iterations ").append(iterations).append(" --warmup ").append(warmup);
-    if (intraOp != 0 || interOp != 0) {
-      sb.append(" --intra-op-threads ").append(intraOp).append(" --inter-op-threads ").append(interOp);
+    sb.append(" --iterations ").append(iterations).append(" --warmup ").append(run.warmup);
+    if (run.threads.intraOp != 0 || run.threads.interOp != 0) {
+      sb.append(' ').append(String.join(" ", run.threads.args()));
     }
     if (output != null) {
       sb.append(" --output ").append(output);

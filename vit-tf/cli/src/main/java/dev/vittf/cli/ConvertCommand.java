@@ -31,10 +31,7 @@ final class ConvertCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    if (!Files.isDirectory(folder)) {
-      System.err.println("error: " + folder + ": not a folder (expected a hub snapshot folder with config.json)");
-      return 2;
-    }
+    // PathCheck.InputDir has checked that the folder exists and is readable.
     if (Files.exists(output) && !overwrite) {
       System.err.println("error: " + output + " exists (use --overwrite to replace it)");
       return 4;

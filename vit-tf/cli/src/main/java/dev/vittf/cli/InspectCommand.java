@@ -28,10 +28,7 @@ final class InspectCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    if (!Files.exists(path)) {
-      System.err.println("error: " + path + ": no such file or folder");
-      return 2;
-    }
+    // PathCheck.InputPath has checked that the path exists and is readable.
     if (Files.isDirectory(path)) {
       System.out.print(Pretrained.load(path).describe());
       return 0;
