@@ -31,7 +31,7 @@ class ClassifyJobTest {
   @BeforeAll
   static void start() throws IOException {
     photos = scratch.resolve("photos");
-    List<Path> good = SparkTestImages.write(photos, 40, 3);
+    List<Path> good = SparkTestImages.write(photos, 20, 3);
     SparkTestImages.writeCorrupt(photos, good.get(1));
     model = Fixtures.dir().resolve("hub/hf_vit").toString();
     spark = SparkSession.builder().master("local[2]").appName("ClassifyJobTest")
@@ -72,11 +72,11 @@ class ClassifyJobTest {
     String out = scratch.resolve("labels.parquet").toString();
     Run r = run(job(out, "parquet", "--top-k", "2"));
     assertEquals(0, r.code(), r.err());
-    // 20 JPEGs of the 40 photos, and the two corrupt .jpg files.
-    assertEquals("classified 22 images into " + out + " (parquet): 20 ok, 2 with an error\n", r.out());
+    // 10 JPEGs of the 20 photos, and the two corrupt .jpg files.
+    assertEquals("classified 12 images into " + out + " (parquet): 10 ok, 2 with an error\n", r.out());
     Dataset<Row> written = spark.read().parquet(out);
     assertEquals(List.of("path", "label", "score", "top_k", "error"), Arrays.asList(written.columns()));
-    assertEquals(20, written.filter("error is null and label is not null and size(top_k) = 2").count());
+    assertEquals(10, written.filter("error is null and label is not null and size(top_k) = 2").count());
     assertEquals(2, written.filter("error is not null and label is null and path like '%corrupt-%'").count());
 
     Run again = run(job(out, "parquet"));
@@ -98,7 +98,7 @@ class ClassifyJobTest {
         lines.addAll(l.subList(1, l.size()));
       }
     }
-    assertEquals(22, lines.size());
+    assertEquals(12, lines.size());
     assertTrue(lines.stream().anyMatch(l -> l.contains("[{\"\"label\"\":")), lines.get(0));
   }
 
