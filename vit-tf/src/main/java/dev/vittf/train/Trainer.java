@@ -243,16 +243,6 @@ public final class Trainer implements AutoCloseable {
     return config;
   }
 
-  /** The training config. */
-  public TrainConfig trainConfig() {
-    return train;
-  }
-
-  /** The learning-rate schedule. */
-  public LrSchedule schedule() {
-    return schedule;
-  }
-
   /** Number of steps taken so far (the 0-based index of the next step). */
   public long globalStep() {
     return step;
