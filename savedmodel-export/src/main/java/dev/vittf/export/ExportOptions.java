@@ -1,8 +1,10 @@
 package dev.vittf.export;
 
+import dev.vittf.core.Precision;
 import dev.vittf.models.Preprocessing;
 import dev.vittf.preprocess.ImagePipeline;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
@@ -23,10 +25,13 @@ import java.util.function.Consumer;
  *     metadata, else {@code LABEL_i}
  * @param topK how many classes the {@value ServingSignatures#CLASSES} and {@value ServingSignatures#SCORES}
  *     outputs hold per image (at most the number of classes; 0 = {@value ServingSignatures#DEFAULT_TOP_K})
+ * @param precision what the exported graph computes in: {@link Precision#BF16} puts explicit casts in the graph
+ *     (float32 variables, inputs and outputs), so it runs bf16 in TF Serving without any session option; the export
+ *     falls back to float32 on a host without bf16 unless forced ({@link Precision#resolve})
  */
 public record ExportOptions(
     Long version, boolean overwrite, boolean xla, boolean imageBytesSignature, Preprocessing preprocessing,
-    ImagePipeline pipeline, List<String> labels, int topK) {
+    ImagePipeline pipeline, List<String> labels, int topK, Precision precision) {
 
   /** Validates the version, the labels (no line breaks: one per line in labels.txt) and k. */
   public ExportOptions {
@@ -40,6 +45,13 @@ public record ExportOptions(
     if (labels != null) {
       labels = checkLabels(labels);
     }
+    Objects.requireNonNull(precision, "precision");
+  }
+
+  /** Float32 options. */
+  public ExportOptions(Long version, boolean overwrite, boolean xla, boolean imageBytesSignature, Preprocessing preprocessing,
+      ImagePipeline pipeline, List<String> labels, int topK) {
+    this(version, overwrite, xla, imageBytesSignature, preprocessing, pipeline, labels, topK, Precision.FP32);
   }
 
   /**
@@ -121,11 +133,17 @@ public record ExportOptions(
     return with(c -> c.topK = k);
   }
 
+  /** A copy computing in {@code precision}. */
+  public ExportOptions withPrecision(Precision precision) {
+    return with(c -> c.precision = precision);
+  }
+
   /** This record with {@code change} applied to a copy of its components (validated again). */
   private ExportOptions with(Consumer<Components> change) {
     Components c = new Components(this);
     change.accept(c);
-    return new ExportOptions(c.version, c.overwrite, c.xla, c.imageBytesSignature, c.preprocessing, c.pipeline, c.labels, c.topK);
+    return new ExportOptions(c.version, c.overwrite, c.xla, c.imageBytesSignature, c.preprocessing, c.pipeline, c.labels, c.topK,
+        c.precision);
   }
 
   /** The components as fields, so that a wither names only what it changes (a new component is added here once). */
@@ -138,6 +156,7 @@ public record ExportOptions(
     ImagePipeline pipeline;
     List<String> labels;
     int topK;
+    Precision precision;
 
     Components(ExportOptions o) {
       version = o.version;
@@ -148,6 +167,7 @@ public record ExportOptions(
       pipeline = o.pipeline;
       labels = o.labels;
       topK = o.topK;
+      precision = o.precision;
     }
   }
 }

@@ -10,6 +10,7 @@ import dev.vittf.core.GraphParameterStore;
 import dev.vittf.core.HostTensor;
 import dev.vittf.core.Mode;
 import dev.vittf.core.ParameterSpec;
+import dev.vittf.core.Precision;
 import dev.vittf.io.Checkpoints;
 import dev.vittf.io.Pretrained;
 import dev.vittf.models.ConfigJson;
@@ -158,6 +159,9 @@ public final class SavedModelExporter {
         ServingLabels.writeAsset(model, labels);
         ServingLabels.register(model);
         writeMetadata(model, config, weights, options, pre, version, written, labels, topK);
+        String servedName = absBase.getFileName() == null ? "model" : absBase.getFileName().toString();
+        WarmupRequests.write(model, servedName, WarmupRequests.requests(config, options.imageBytesSignature()));
+        sw.done("write labels and warm-up requests");
         VersionDirectories.commit(staging, model, target, options.overwrite());
         sw.done("commit version " + version);
         return new Result(target, version, sigs, written.parameterCount(), options.xla(),
@@ -294,6 +298,7 @@ public final class SavedModelExporter {
     pre.std().forEach(std::add);
     p.put("scale", "pixel / 255, then (x - mean) / std");
     meta.put("xla", options.xla());
+    meta.put("precision", Precision.resolve(options.precision()).label());
     meta.put("labels", ServingSignatures.ASSETS_DIR + "/" + ServingSignatures.LABELS_FILE + " (" + labels.size() + " classes)");
     meta.put("topK", topK);
     ArrayNode s = meta.putArray("signatures");
@@ -345,7 +350,7 @@ public final class SavedModelExporter {
         Operand<TFloat32> probabilities;
         Class<? extends Scope> scopeType;
         if (options.xla()) {
-          ModelFunction fn = ModelFunction.create(config);
+          ModelFunction fn = ModelFunction.create(config, options.precision());
           owned.add(fn);
           scopeType = fn.scopeType();
           Map<String, Operand<TFloat32>> params = new LinkedHashMap<>();
@@ -356,7 +361,7 @@ public final class SavedModelExporter {
           logits = tf.withName(ServingSignatures.LOGITS).identity(out.get(ModelFunction.LOGITS));
           probabilities = tf.withName(ServingSignatures.PROBABILITIES).identity(out.get(ModelFunction.PROBABILITIES));
         } else {
-          ModelGraph model = ModelGraph.build(g, config, Mode.INFERENCE, store, images);
+          ModelGraph model = ModelGraph.build(g, config, Mode.INFERENCE, options.precision(), store, images);
           scopeType = model.scopeType();
           logits = tf.withName(ServingSignatures.LOGITS).identity(model.logits());
           probabilities = tf.withName(ServingSignatures.PROBABILITIES).nn.softmax(logits);

@@ -48,11 +48,11 @@ class SavedModelExporterTest {
     assertEquals(1, r.version());
     assertEquals(base.toAbsolutePath().resolve("1"), r.directory());
     assertEquals(List.of("serving_default"), r.signatures());
-    assertEquals(List.of("assets", "assets.extra", "assets.extra/vittf.json", "assets/labels.txt", "saved_model.pb", "variables",
+    assertEquals(List.of("assets", "assets.extra", "assets.extra/tf_serving_warmup_requests", "assets.extra/vittf.json", "assets/labels.txt", "saved_model.pb", "variables",
         "variables/variables.data-00000-of-00001", "variables/variables.index"), TestSupport.tree(r.directory()));
     assertEquals(List.of("1"), TestSupport.children(base)); // no staging leftovers
     assertEquals(List.of("prepare weights (initialised from seed 3)", "build serving graph", "load weights into the serving graph",
-        "write SavedModel", "commit version 1"), stages.stream().map(s -> s.replaceAll(" \\(\\d+ nodes\\)", "")).toList());
+        "write SavedModel", "write labels and warm-up requests", "commit version 1"), stages.stream().map(s -> s.replaceAll(" \\(\\d+ nodes\\)", "")).toList());
     HostTensor x = TestSupport.randomImages(TINY, 3, 1);
     HostTensor served = served(r.directory(), x);
     assertTrue(served.maxAbsDiff(reference(TINY, 3, x)) < 1e-5);

@@ -54,6 +54,17 @@ public final class TestSupport {
     throw new IllegalStateException("no vit-tf/fixtures in " + here + " or any parent (set -Dvittf.fixtures=DIR)");
   }
 
+  /** A file of the project (e.g. {@code docs/serving/Top5Client.java}), found from the working directory or a parent. */
+  public static Path projectFile(String relative) {
+    Path here = Path.of("").toAbsolutePath();
+    for (Path p = here; p != null; p = p.getParent()) {
+      if (Files.isRegularFile(p.resolve(relative)) && Files.isRegularFile(p.resolve("pom.xml"))) {
+        return p.resolve(relative);
+      }
+    }
+    throw new IllegalStateException("no " + relative + " in " + here + " or any parent");
+  }
+
   /** Relative paths of every file and directory under {@code dir}, sorted. */
   public static List<String> tree(Path dir) throws IOException {
     if (!Files.exists(dir)) {
@@ -87,10 +98,16 @@ public final class TestSupport {
   /** Like {@link #runJava(Map, String, String...)}, also removing the {@code unset} variables. */
   public static Child runJava(Map<String, String> env, List<String> unset, String mainClass, String... args)
       throws IOException, InterruptedException {
+    return runJavaWithClasspath(classpath(), env, unset, mainClass, args);
+  }
+
+  /** Runs {@code mainClass args} in a fresh JVM with the given classpath. */
+  public static Child runJavaWithClasspath(String classpath, Map<String, String> env, List<String> unset, String mainClass,
+      String... args) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-cp");
-    cmd.add(classpath());
+    cmd.add(classpath);
     cmd.add(mainClass);
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd);

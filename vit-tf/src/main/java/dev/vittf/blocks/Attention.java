@@ -5,6 +5,8 @@ import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.family.TFloating;
+import org.tensorflow.types.family.TType;
 
 /**
  * Multi-head attention, one implementation for every ViT-family variant.
@@ -19,6 +21,10 @@ import org.tensorflow.types.TFloat32;
  * q}, {@code k}, {@code v}, each a {@link Dense}; the mixes' parameters; {@code proj} if {@link
  * AttentionConfig#outputProjection()}. Tapped outputs: {@code probs} (softmax probabilities) and
  * {@code weights} (the map finally applied to the values).
+ *
+ * <p>Precision: the projections and both einsums run in the context's compute type; the attention logits are
+ * converted to float32 for the head mixes and the softmax, and the map back to the compute type for the
+ * product with the values. Input and output are float32.
  */
 public record Attention(AttentionConfig config) implements Block {
 
@@ -33,45 +39,51 @@ public record Attention(AttentionConfig config) implements Block {
    * dim]}.
    */
   public Operand<TFloat32> apply(BuildContext ctx, Operand<TFloat32> x, Operand<TFloat32> context) {
+    return ctx.toFloat32(applyTyped(ctx, ctx.toCompute(x), x, context));
+  }
+
+  // xc is x in the compute type; a separate context is converted to the same type.
+  private <T extends TFloating> Operand<T> applyTyped(
+      BuildContext ctx, Operand<T> xc, Operand<TFloat32> x, Operand<TFloat32> context) {
     AttentionConfig c = config;
-    Ops tf = ctx.tf();
     int heads = c.heads();
     int dh = (int) c.dimHead();
     long inner = (long) heads * dh;
     int nq = (int) BuildContext.staticDim(x, 1);
     int nk = (int) BuildContext.staticDim(context, 1);
-    Operand<TFloat32> q;
-    Operand<TFloat32> k;
-    Operand<TFloat32> v;
+    Operand<T> cc = context == x ? xc : ctx.cast(context, xc.type());
+    Operand<T> q;
+    Operand<T> k;
+    Operand<T> v;
     switch (c.layout()) {
       case FUSED -> {
         if (x != context) {
           throw new IllegalArgumentException("a fused qkv projection cannot attend to a separate context");
         }
-        List<Operand<TFloat32>> qkv =
-            splitHeads(ctx, new Dense(c.dim(), 3 * inner, c.qkvBias()).apply(ctx.child("qkv"), x), nq, 3, heads, dh);
+        List<Operand<T>> qkv =
+            splitHeads(ctx, new Dense(c.dim(), 3 * inner, c.qkvBias()).applyTyped(ctx.child("qkv"), xc), nq, 3, heads, dh);
         q = qkv.get(0);
         k = qkv.get(1);
         v = qkv.get(2);
       }
       case Q_KV -> {
-        q = splitHeads(ctx, new Dense(c.dim(), inner, c.qkvBias()).apply(ctx.child("q"), x), nq, 1, heads, dh).get(0);
-        List<Operand<TFloat32>> kv =
-            splitHeads(ctx, new Dense(c.dim(), 2 * inner, c.qkvBias()).apply(ctx.child("kv"), context), nk, 2, heads, dh);
+        q = splitHeads(ctx, new Dense(c.dim(), inner, c.qkvBias()).applyTyped(ctx.child("q"), xc), nq, 1, heads, dh).get(0);
+        List<Operand<T>> kv =
+            splitHeads(ctx, new Dense(c.dim(), 2 * inner, c.qkvBias()).applyTyped(ctx.child("kv"), cc), nk, 2, heads, dh);
         k = kv.get(0);
         v = kv.get(1);
       }
       case SEPARATE -> {
-        q = splitHeads(ctx, new Dense(c.dim(), inner, c.qkvBias()).apply(ctx.child("q"), x), nq, 1, heads, dh).get(0);
-        k = splitHeads(ctx, new Dense(c.dim(), inner, c.qkvBias()).apply(ctx.child("k"), context), nk, 1, heads, dh).get(0);
-        v = splitHeads(ctx, new Dense(c.dim(), inner, c.qkvBias()).apply(ctx.child("v"), context), nk, 1, heads, dh).get(0);
+        q = splitHeads(ctx, new Dense(c.dim(), inner, c.qkvBias()).applyTyped(ctx.child("q"), xc), nq, 1, heads, dh).get(0);
+        k = splitHeads(ctx, new Dense(c.dim(), inner, c.qkvBias()).applyTyped(ctx.child("k"), cc), nk, 1, heads, dh).get(0);
+        v = splitHeads(ctx, new Dense(c.dim(), inner, c.qkvBias()).applyTyped(ctx.child("v"), cc), nk, 1, heads, dh).get(0);
       }
       default -> throw new IllegalStateException("unknown layout " + c.layout());
     }
-    Operand<TFloat32> out = attend(ctx, q, k, v, c.effectiveScale(), c.preSoftmax(), c.postSoftmax(), c.attnDropout());
+    Operand<T> out = attend(ctx, q, k, v, c.effectiveScale(), c.preSoftmax(), c.postSoftmax(), c.attnDropout());
     out = mergeHeads(ctx, out, nq, (int) inner);
     if (c.outputProjection()) {
-      out = new Dense(inner, c.dim()).apply(ctx.child("proj"), out);
+      out = new Dense(inner, c.dim()).applyTyped(ctx.child("proj"), out);
     }
     return ctx.dropout(out, c.projDropout());
   }
@@ -79,21 +91,22 @@ public record Attention(AttentionConfig config) implements Block {
   /**
    * Scaled dot-product attention on head-split tensors {@code q [B,H,Nq,d]}, {@code k, v [B,H,Nk,d]}
    * with optional head mixes; returns {@code [B,H,Nq,dv]}. Shared by every attention in the library
-   * (ScalableViT's SSA and IWSA included).
+   * (ScalableViT's SSA and IWSA included). The products run in the inputs' type, the mixes and the softmax in
+   * float32.
    */
-  public static Operand<TFloat32> attend(
+  public static <T extends TFloating> Operand<T> attend(
       BuildContext ctx,
-      Operand<TFloat32> q,
-      Operand<TFloat32> k,
-      Operand<TFloat32> v,
+      Operand<T> q,
+      Operand<T> k,
+      Operand<T> v,
       double scale,
       HeadMix preSoftmax,
       HeadMix postSoftmax,
       double attnDropout) {
     Ops tf = ctx.tf();
     int heads = (int) BuildContext.staticDim(q, 1);
-    Operand<TFloat32> logits =
-        tf.linalg.einsum(List.of(tf.math.mul(q, tf.constant((float) scale)), k), "bhid,bhjd->bhij");
+    Operand<TFloat32> logits = ctx.toFloat32(
+        tf.linalg.einsum(List.of(tf.math.mul(q, tf.constantOfSameType(q, (float) scale)), k), "bhid,bhjd->bhij"));
     if (preSoftmax != null) {
       logits = preSoftmax.apply(ctx, logits, heads);
     }
@@ -104,18 +117,18 @@ public record Attention(AttentionConfig config) implements Block {
       ctx.tap("weights", weights);
     }
     weights = ctx.dropout(weights, attnDropout);
-    return tf.linalg.einsum(List.of(weights, v), "bhij,bhjd->bhid");
+    return tf.linalg.einsum(List.of(ctx.cast(weights, v.type()), v), "bhij,bhjd->bhid");
   }
 
   /**
    * {@code [B, N, parts*H*d]} to {@code parts} tensors {@code [B, H, N, d]} (parts outermost, then
    * heads, as in {@code 'b n (three h d)'}).
    */
-  public static List<Operand<TFloat32>> splitHeads(
-      BuildContext ctx, Operand<TFloat32> x, int n, int parts, int heads, int dh) {
+  public static <T extends TType> List<Operand<T>> splitHeads(
+      BuildContext ctx, Operand<T> x, int n, int parts, int heads, int dh) {
     Ops tf = ctx.tf();
-    Operand<TFloat32> r = tf.reshape(x, tf.constant(new int[] {-1, n, parts, heads, dh}));
-    Operand<TFloat32> t = tf.linalg.transpose(r, tf.constant(new int[] {2, 0, 3, 1, 4}));
+    Operand<T> r = tf.reshape(x, tf.constant(new int[] {-1, n, parts, heads, dh}));
+    Operand<T> t = tf.linalg.transpose(r, tf.constant(new int[] {2, 0, 3, 1, 4}));
     if (parts == 1) {
       return List.of(tf.reshape(t, tf.constant(new int[] {-1, heads, n, dh})));
     }
@@ -123,9 +136,9 @@ public record Attention(AttentionConfig config) implements Block {
   }
 
   /** {@code [B, H, N, d]} back to {@code [B, N, H*d]}. */
-  public static Operand<TFloat32> mergeHeads(BuildContext ctx, Operand<TFloat32> x, int n, int inner) {
+  public static <T extends TType> Operand<T> mergeHeads(BuildContext ctx, Operand<T> x, int n, int inner) {
     Ops tf = ctx.tf();
-    Operand<TFloat32> t = tf.linalg.transpose(x, tf.constant(new int[] {0, 2, 1, 3}));
+    Operand<T> t = tf.linalg.transpose(x, tf.constant(new int[] {0, 2, 1, 3}));
     return tf.reshape(t, tf.constant(new int[] {-1, n, inner}));
   }
 }

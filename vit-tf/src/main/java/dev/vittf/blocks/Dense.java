@@ -7,12 +7,14 @@ import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
+import org.tensorflow.types.family.TFloating;
+import org.tensorflow.types.family.TType;
 
 /**
  * Affine map on the last axis, {@code y = x W + b}. Parameters: {@code kernel [in, out]} (truncated
  * normal 0.02) and, if enabled, {@code bias [out]} (zeros). Inputs of any rank {@code >= 2} are
  * flattened to a 2-D {@code MatMul} (fastest path on CPU, fused with the bias by grappler) and
- * reshaped back.
+ * reshaped back. The product runs in the context's {@link BuildContext#precision()} (kernel and bias cast at use).
  *
  * @param in input features
  * @param out output features
@@ -25,22 +27,29 @@ public record Dense(long in, long out, boolean bias) {
     this(in, out, true);
   }
 
-  /** Applies the layer. */
+  /** Applies the layer to float32 {@code x}: float32 result, computed in the context's precision. */
   public Operand<TFloat32> apply(BuildContext ctx, Operand<TFloat32> x) {
+    return ctx.toFloat32(applyTyped(ctx, ctx.toCompute(x)));
+  }
+
+  /**
+   * Applies the layer in the type of {@code x} (the parameters are cast to it), for blocks that chain products
+   * without a float32 round trip in between.
+   */
+  public <T extends TFloating> Operand<T> applyTyped(BuildContext ctx, Operand<T> x) {
     Operand<TFloat32> kernel =
         ctx.parameter("kernel", ParameterRole.WEIGHT, Initializer.truncatedNormal(0.02), in, out);
     Operand<TFloat32> b =
         bias ? ctx.parameter("bias", ParameterRole.BIAS, Initializer.zeros(), out) : null;
-    return affine(ctx.tf(), x, kernel, b);
+    return affine(ctx.tf(), x, ctx.cast(kernel, x.type()), b == null ? null : ctx.cast(b, x.type()));
   }
 
   /** {@code x kernel (+ bias)} on the last axis of {@code x}, for any rank. */
-  public static Operand<TFloat32> affine(
-      Ops tf, Operand<TFloat32> x, Operand<TFloat32> kernel, Operand<TFloat32> bias) {
+  public static <T extends TType> Operand<T> affine(Ops tf, Operand<T> x, Operand<T> kernel, Operand<T> bias) {
     int rank = x.shape().numDimensions();
     long outDim = kernel.shape().get(1);
-    Operand<TFloat32> flat = rank == 2 ? x : tf.reshape(x, tf.constant(new int[] {-1, (int) kernel.shape().get(0)}));
-    Operand<TFloat32> y = tf.linalg.matMul(flat, kernel);
+    Operand<T> flat = rank == 2 ? x : tf.reshape(x, tf.constant(new int[] {-1, (int) kernel.shape().get(0)}));
+    Operand<T> y = tf.linalg.matMul(flat, kernel);
     if (bias != null) {
       y = tf.nn.biasAdd(y, bias);
     }
@@ -66,7 +75,6 @@ public record Dense(long in, long out, boolean bias) {
     Operand<TInt32> lead =
         tf.slice(tf.shape(x), tf.constant(new int[] {0}), tf.constant(new int[] {rank - 1}));
     Operand<TInt32> shape = tf.concat(java.util.List.of(lead, tf.constant(new int[] {(int) outDim})), tf.constant(0));
-    Operand<TFloat32> out = tf.reshape(y, shape);
-    return out;
+    return tf.reshape(y, shape);
   }
 }

@@ -118,6 +118,14 @@ public final class ImageClassifier implements AutoCloseable {
     return labels;
   }
 
+  /**
+   * The precision the model computes in: build the {@link VitModel} with {@code
+   * VitModel.Options.defaults().withPrecision(Precision.BF16)} for a bf16 classifier.
+   */
+  public dev.vittf.core.Precision precision() {
+    return model.precision();
+  }
+
   /** The model (owned by this classifier). */
   public VitModel model() {
     return model;

@@ -11,6 +11,8 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
+import org.tensorflow.types.family.TFloating;
+import org.tensorflow.types.family.TType;
 
 /**
  * What a block needs when it is applied: the {@link Ops} of the execution environment, the name
@@ -20,6 +22,11 @@ import org.tensorflow.types.TInt64;
  *
  * <p>Contexts are cheap immutable views: {@link #child(String)} returns the context one level down
  * (op name scope and parameter path both extended).
+ *
+ * <p>The {@link Precision} says what type the matrix products run in: blocks take and return float32 (the
+ * residual stream), convert to {@link #computeType()} with {@link #toCompute} where a product starts and back
+ * with {@link #toFloat32} where a float32 sum or normalisation follows. In {@link Precision#FP32} both are the
+ * identity and emit no op.
  */
 public final class BuildContext {
   /** Name of the training-mode seed input ({@code int64 [2]}); feed it to make dropout reproducible. */
@@ -27,6 +34,7 @@ public final class BuildContext {
 
   private final Ops tf;
   private final String path;
+  private final Precision precision;
   private final Build build;
 
   /** What every context of one build shares: where parameters go, the mode, the taps and the randomness. */
@@ -43,15 +51,21 @@ public final class BuildContext {
     }
   }
 
-  private BuildContext(Ops tf, String path, Build build) {
+  private BuildContext(Ops tf, String path, Precision precision, Build build) {
     this.tf = Objects.requireNonNull(tf);
     this.path = path;
+    this.precision = Objects.requireNonNull(precision);
     this.build = build;
   }
 
-  /** A root context. */
+  /** A root context computing in float32. */
   public static BuildContext root(Ops tf, ParameterStore params, Mode mode) {
-    return new BuildContext(tf, "", new Build(params, mode));
+    return root(tf, params, mode, Precision.FP32);
+  }
+
+  /** A root context computing in {@code precision} (taken as given: see {@link Precision#resolve}). */
+  public static BuildContext root(Ops tf, ParameterStore params, Mode mode, Precision precision) {
+    return new BuildContext(tf, "", precision, new Build(params, mode));
   }
 
   /** Ops of this context's name scope. */
@@ -85,7 +99,40 @@ public final class BuildContext {
     if (name.contains("/")) {
       throw new IllegalArgumentException("child scope must be a single segment: " + name);
     }
-    return new BuildContext(tf.withSubScope(name), qualify(name), build);
+    return new BuildContext(tf.withSubScope(name), qualify(name), precision, build);
+  }
+
+  /** This context computing in {@code precision} (e.g. float32 for a classifier head); same scope and path. */
+  public BuildContext withPrecision(Precision precision) {
+    return precision == this.precision
+        ? this
+        : new BuildContext(tf, path, precision, build);
+  }
+
+  /** The precision of the matrix products. */
+  public Precision precision() {
+    return precision;
+  }
+
+  /** The TensorFlow type the matrix products run in. */
+  public Class<? extends TFloating> computeType() {
+    return precision.computeType();
+  }
+
+  /** {@code x} in the compute type (the same operand in float32). */
+  public Operand<? extends TFloating> toCompute(Operand<TFloat32> x) {
+    return cast(x, precision.computeType());
+  }
+
+  /** {@code x} in float32 (the same operand if it already is). */
+  public Operand<TFloat32> toFloat32(Operand<? extends TType> x) {
+    return cast(x, TFloat32.class);
+  }
+
+  /** {@code x} as {@code type}: the same operand if it already has that type, else a {@code Cast}. */
+  @SuppressWarnings("unchecked") // checked: the operand's type is type
+  public <T extends TType> Operand<T> cast(Operand<? extends TType> x, Class<T> type) {
+    return type.equals(x.type()) ? (Operand<T>) x : tf.dtypes.cast(x, type);
   }
 
   /** {@code child(String.valueOf(index))}. */
@@ -154,7 +201,7 @@ public final class BuildContext {
    * Inverted dropout: zero each element with probability {@code rate} and scale survivors by {@code
    * 1/(1-rate)}. The identity, with no op emitted, in inference or when {@code rate == 0}.
    */
-  public Operand<TFloat32> dropout(Operand<TFloat32> x, double rate) {
+  public <T extends TFloating> Operand<T> dropout(Operand<T> x, double rate) {
     if (!training() || rate == 0) {
       return x;
     }
@@ -165,7 +212,7 @@ public final class BuildContext {
    * Stochastic depth (drop path): drop the whole residual branch of a sample with probability {@code
    * rate}, rescaling survivors by {@code 1/(1-rate)} (Huang et al. 2016; CaiT layer dropout).
    */
-  public Operand<TFloat32> dropPath(Operand<TFloat32> x, double rate) {
+  public <T extends TFloating> Operand<T> dropPath(Operand<T> x, double rate) {
     if (!training() || rate == 0) {
       return x;
     }
@@ -176,7 +223,7 @@ public final class BuildContext {
     return applyMask(x, maskShape, rate);
   }
 
-  private Operand<TFloat32> applyMask(Operand<TFloat32> x, Operand<TInt32> maskShape, double rate) {
+  private <T extends TFloating> Operand<T> applyMask(Operand<T> x, Operand<TInt32> maskShape, double rate) {
     if (!(rate > 0 && rate < 1)) {
       throw new IllegalArgumentException("drop rate must be in [0, 1), got " + rate);
     }
@@ -184,7 +231,7 @@ public final class BuildContext {
     float keep = (float) (1 - rate);
     // floor(keep + u) is 1 with probability keep, 0 otherwise.
     Operand<TFloat32> mask = tf.math.floor(tf.math.add(u, tf.constant(keep)));
-    return tf.math.mul(x, tf.math.mul(mask, tf.constant(1f / keep)));
+    return tf.math.mul(x, cast(tf.math.mul(mask, tf.constant(1f / keep)), x.type()));
   }
 
   /**

@@ -185,6 +185,21 @@ public final class Checkpoints {
     SafeTensors.write(file, weights, meta);
   }
 
+  /**
+   * The config saved with one of our checkpoints ({@link #save(Map, ModelConfig, List, Path)}), or empty if the
+   * file has none (a PyTorch, timm or vit-pytorch checkpoint, or a safetensors file without our metadata).
+   *
+   * @throws SafeTensorsException if the file is malformed
+   * @throws dev.vittf.models.ConfigJsonException if the saved config is invalid
+   */
+  public static java.util.Optional<ModelConfig> config(Path file) throws IOException {
+    if (TorchCheckpoint.isTorchFile(file)) {
+      return java.util.Optional.empty();
+    }
+    String json = SafeTensors.read(file).metadata().get("config");
+    return json == null ? java.util.Optional.empty() : java.util.Optional.of(dev.vittf.models.ConfigJson.fromJson(json));
+  }
+
   /** The metadata key of the class labels in our checkpoints. */
   public static final String LABELS = "labels";
   private static final com.fasterxml.jackson.databind.ObjectMapper LABEL_JSON = new com.fasterxml.jackson.databind.ObjectMapper();

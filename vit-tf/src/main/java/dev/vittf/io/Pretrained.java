@@ -322,6 +322,11 @@ public record Pretrained(Path folder, Format format, String modelClass, ModelCon
     return VitModel.create(config, weights);
   }
 
+  /** A new inference model holding these weights, built with {@code options} (e.g. a bf16 precision). */
+  public VitModel model(VitModel.Options options) {
+    return VitModel.create(config, weights, options);
+  }
+
   /** The parameter count. */
   public long parameterCount() {
     return ModelParameters.count(config);

@@ -3,6 +3,7 @@ package dev.vittf.models;
 import dev.vittf.core.FunctionInputParameterStore;
 import dev.vittf.core.Mode;
 import dev.vittf.core.ParameterSpec;
+import dev.vittf.core.Precision;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,15 +51,20 @@ public final class ModelFunction implements AutoCloseable {
     this.scopeType = scopeType;
   }
 
-  /** Builds the inference forward pass of {@code config} as a function. */
+  /** Builds the float32 inference forward pass of {@code config} as a function. */
   public static ModelFunction create(ModelConfig config) {
+    return create(config, Precision.FP32);
+  }
+
+  /** Builds the inference forward pass of {@code config} as a function computing in {@code precision}. */
+  public static ModelFunction create(ModelConfig config, Precision precision) {
     List<ParameterSpec> specs = new ArrayList<>();
     List<Class<? extends Scope>> scope = new ArrayList<>(1);
     ConcreteFunction fn =
         ConcreteFunction.create(
             functionOps -> {
               FunctionInputParameterStore store = new FunctionInputParameterStore(functionOps);
-              ModelGraph model = ModelGraph.build(functionOps.scope().env(), config, Mode.INFERENCE, store);
+              ModelGraph model = ModelGraph.build(functionOps.scope().env(), config, Mode.INFERENCE, precision, store);
               specs.addAll(store.parameters());
               scope.add(model.scopeType());
               Ops tf = model.tf();

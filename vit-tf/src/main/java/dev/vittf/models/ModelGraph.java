@@ -4,6 +4,7 @@ import dev.vittf.core.BuildContext;
 import dev.vittf.core.GraphOps;
 import dev.vittf.core.Mode;
 import dev.vittf.core.ParameterStore;
+import dev.vittf.core.Precision;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -29,15 +30,20 @@ import org.tensorflow.types.TFloat32;
  * parameter store, the analytic FLOPs, and the root {@link Ops} for callers that keep building (loss,
  * optimizer, serving signatures).
  *
+ * <p>The {@link Precision} is a build option too (float32 when not given). A requested {@link Precision#BF16}
+ * passes through {@link Precision#resolve} here, so every entry point falls back to float32 alike on a CPU
+ * without bf16 instructions; {@link #precision()} is what the graph was built with.
+ *
  * @param config the config
  * @param mode the mode the model was built for
+ * @param precision the precision the model computes in (float32 if bf16 was requested on a CPU without bf16)
  * @param tf root ops of the environment, with the scope the model was built with (to keep building)
  * @param images the image input
  * @param outputs every named output ({@code logits}, {@code pooled}, {@code tokens}, attention maps...), in build order
  * @param parameters the parameter store the model registered its parameters in
  * @param flopsPerImage analytic FLOPs of one forward pass per image (2 per multiply-accumulate)
  */
-public record ModelGraph(ModelConfig config, Mode mode, Ops tf, Operand<TFloat32> images,
+public record ModelGraph(ModelConfig config, Mode mode, Precision precision, Ops tf, Operand<TFloat32> images,
     Map<String, Operand<TFloat32>> outputs, ParameterStore parameters, long flopsPerImage) {
   /** Name of the image input placeholder, {@code float32 [-1, H, W, C]}. */
   public static final String IMAGES = "images";
@@ -46,6 +52,7 @@ public record ModelGraph(ModelConfig config, Mode mode, Ops tf, Operand<TFloat32
   public ModelGraph {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(mode, "mode");
+    Objects.requireNonNull(precision, "precision");
     Objects.requireNonNull(parameters, "parameters");
     requireScanFree(tf);
     if (!outputs.containsKey(Network.LOGITS)) {
@@ -62,10 +69,19 @@ public record ModelGraph(ModelConfig config, Mode mode, Ops tf, Operand<TFloat32
    * @param parameters where the parameters are registered and what holds their values
    */
   public static ModelGraph build(ExecutionEnvironment env, ModelConfig config, Mode mode, ParameterStore parameters) {
+    return build(env, config, mode, Precision.FP32, parameters);
+  }
+
+  /**
+   * Like {@link #build(ExecutionEnvironment, ModelConfig, Mode, ParameterStore)}, computing in {@code precision}
+   * (after {@link Precision#resolve}).
+   */
+  public static ModelGraph build(
+      ExecutionEnvironment env, ModelConfig config, Mode mode, Precision precision, ParameterStore parameters) {
     Ops tf = GraphOps.create(env);
     Placeholder<TFloat32> images = tf.withName(IMAGES).placeholder(TFloat32.class,
         Placeholder.shape(Shape.of(-1, config.imageHeight(), config.imageWidth(), config.channels())));
-    return build(tf, config, mode, parameters, images);
+    return build(tf, config, mode, precision, parameters, images);
   }
 
   /**
@@ -75,17 +91,24 @@ public record ModelGraph(ModelConfig config, Mode mode, Ops tf, Operand<TFloat32
    */
   public static ModelGraph build(
       ExecutionEnvironment env, ModelConfig config, Mode mode, ParameterStore parameters, Operand<TFloat32> images) {
-    return build(GraphOps.create(env), config, mode, parameters, images);
+    return build(GraphOps.create(env), config, mode, Precision.FP32, parameters, images);
   }
 
-  private static ModelGraph build(
-      Ops tf, ModelConfig config, Mode mode, ParameterStore parameters, Operand<TFloat32> images) {
+  /** Builds the model on given NHWC images, computing in {@code precision} (after {@link Precision#resolve}). */
+  public static ModelGraph build(ExecutionEnvironment env, ModelConfig config, Mode mode, Precision precision,
+      ParameterStore parameters, Operand<TFloat32> images) {
+    return build(GraphOps.create(env), config, mode, precision, parameters, images);
+  }
+
+  private static ModelGraph build(Ops tf, ModelConfig config, Mode mode, Precision requested,
+      ParameterStore parameters, Operand<TFloat32> images) {
     Objects.requireNonNull(config, "config");
-    requireScanFree(tf); // before the ops: the check of the record would come after a quadratic build
+    Precision precision = Precision.resolve(Objects.requireNonNull(requested, "precision"));
+    requireScanFree(tf); // before the ops: the record's own check would come after a quadratic build
     Network network = config.network();
-    BuildContext ctx = BuildContext.root(tf, parameters, mode);
+    BuildContext ctx = BuildContext.root(tf, parameters, mode, precision);
     network.apply(ctx, images);
-    return new ModelGraph(config, mode, tf, images, ctx.taps(), parameters, network.flopsPerImage());
+    return new ModelGraph(config, mode, precision, tf, images, ctx.taps(), parameters, network.flopsPerImage());
   }
 
   private static void requireScanFree(Ops tf) {

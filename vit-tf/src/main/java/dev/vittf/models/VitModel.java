@@ -5,6 +5,7 @@ import dev.vittf.core.GraphParameterStore;
 import dev.vittf.core.HostTensor;
 import dev.vittf.core.Mode;
 import dev.vittf.core.ParameterSpec;
+import dev.vittf.core.Precision;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,11 +42,29 @@ public final class VitModel implements AutoCloseable {
    * @param mode inference or training graph
    * @param seed parameter initialisation seed (unused when the model is built from weights)
    * @param sessionConfig TensorFlow session config (threads, XLA), or null for defaults
+   * @param precision what the matrix products compute in ({@link Precision#BF16} falls back to float32 on a CPU
+   *     without bf16 instructions, see {@link Precision#resolve}; {@link VitModel#precision()} tells)
    */
-  public record Options(Mode mode, long seed, ConfigProto sessionConfig) {
-    /** Inference, seed 0, default session. */
+  public record Options(Mode mode, long seed, ConfigProto sessionConfig, Precision precision) {
+    /** Requires a mode and a precision. */
+    public Options {
+      Objects.requireNonNull(mode, "mode");
+      Objects.requireNonNull(precision, "precision");
+    }
+
+    /** float32 options. */
+    public Options(Mode mode, long seed, ConfigProto sessionConfig) {
+      this(mode, seed, sessionConfig, Precision.FP32);
+    }
+
+    /** Inference, seed 0, default session, float32. */
     public static Options defaults() {
       return new Options(Mode.INFERENCE, 0, null);
+    }
+
+    /** These options with another precision. */
+    public Options withPrecision(Precision precision) {
+      return new Options(mode, seed, sessionConfig, precision);
     }
   }
 
@@ -67,7 +86,7 @@ public final class VitModel implements AutoCloseable {
     Session s = null;
     try {
       this.store = forLoading ? GraphParameterStore.forLoading(g) : new GraphParameterStore(g, options.seed());
-      this.model = ModelGraph.build(g, config, options.mode(), store);
+      this.model = ModelGraph.build(g, config, options.mode(), options.precision(), store);
       s = options.sessionConfig() == null ? new Session(g) : new Session(g, options.sessionConfig());
       this.graph = g;
       this.session = s;
@@ -162,6 +181,11 @@ public final class VitModel implements AutoCloseable {
   /** The mode the graph was built for. */
   public Mode mode() {
     return model.mode();
+  }
+
+  /** The precision the graph computes in (after the fallback of {@link Precision#resolve}). */
+  public Precision precision() {
+    return model.precision();
   }
 
   /** Parameters in registration order. */

@@ -1,6 +1,7 @@
 package dev.vittf.train;
 
 import dev.vittf.core.ConfigCheck;
+import dev.vittf.core.Precision;
 import dev.vittf.data.Augmentation;
 
 /**
@@ -23,6 +24,8 @@ import dev.vittf.data.Augmentation;
  * @param seed seed of data order, augmentation and dropout randomness (and of the initial weights)
  * @param augmentation training-time augmentation
  * @param threads TensorFlow intra-op threads, 0 for TensorFlow's default
+ * @param precision compute precision of the forward and backward passes (bf16: float32 master weights and AdamW
+ *     state; see {@link Builder#precision})
  */
 public record TrainConfig(
     int epochs,
@@ -38,7 +41,8 @@ public record TrainConfig(
     double clipNorm,
     long seed,
     Augmentation augmentation,
-    int threads) {
+    int threads,
+    Precision precision) {
 
   /** Validates every field; throws {@link dev.vittf.core.InvalidConfigException} listing all violations. */
   public TrainConfig {
@@ -57,6 +61,7 @@ public record TrainConfig(
     c.require(Double.isFinite(clipNorm) && clipNorm >= 0, "clipNorm", clipNorm, "must be finite and >= 0 (0 disables clipping)");
     c.notNull("augmentation", augmentation);
     c.require(threads >= 0, "threads", threads, "must be >= 0 (0 = TensorFlow default)");
+    c.notNull("precision", precision);
     c.throwIfInvalid();
   }
 
@@ -95,6 +100,7 @@ public record TrainConfig(
     private long seed;
     private Augmentation augmentation = Augmentation.NONE;
     private int threads;
+    private Precision precision = Precision.FP32;
 
     private Builder() {}
 
@@ -113,6 +119,7 @@ public record TrainConfig(
       seed = c.seed;
       augmentation = c.augmentation;
       threads = c.threads;
+      precision = c.precision;
     }
 
     /** Passes over the training set. */
@@ -194,10 +201,20 @@ public record TrainConfig(
       return this;
     }
 
+    /**
+     * What the forward and backward passes compute in: {@link Precision#BF16} runs the matrix products in bf16
+     * while the weights, their gradients and the AdamW state stay float32 (the casts sit between the float32
+     * variables and the products, so the gradients arrive in float32).
+     */
+    public Builder precision(Precision v) {
+      precision = v;
+      return this;
+    }
+
     /** Validates and builds. */
     public TrainConfig build() {
       return new TrainConfig(epochs, batchSize, learningRate, minLearningRate, warmupSteps, weightDecay, beta1, beta2,
-          epsilon, labelSmoothing, clipNorm, seed, augmentation, threads);
+          epsilon, labelSmoothing, clipNorm, seed, augmentation, threads, precision);
     }
   }
 }

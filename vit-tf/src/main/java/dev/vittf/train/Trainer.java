@@ -115,7 +115,7 @@ public final class Trainer implements AutoCloseable {
     Session s = null;
     try {
       store = new GraphParameterStore(g, train.seed());
-      model = ModelGraph.build(g, config, Mode.TRAINING, store);
+      model = ModelGraph.build(g, config, Mode.TRAINING, train.precision(), store);
       // The model's root ops: the loss and optimizer are named by the same scan-free scope.
       Ops tf = model.tf();
       images = model.images();
@@ -520,7 +520,8 @@ public final class Trainer implements AutoCloseable {
   /** The inference model used by {@link #evaluate} (owned by this trainer; weights as of the last evaluation). */
   public synchronized VitModel inferenceModel() {
     if (evalModel == null) {
-      evalModel = VitModel.create(config, new VitModel.Options(Mode.INFERENCE, train.seed(), sessionConfig(train.threads())));
+      evalModel = VitModel.create(config,
+          new VitModel.Options(Mode.INFERENCE, train.seed(), sessionConfig(train.threads()), train.precision()));
     }
     return evalModel;
   }

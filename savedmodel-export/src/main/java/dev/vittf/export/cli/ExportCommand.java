@@ -9,10 +9,16 @@ import dev.vittf.cli.support.Names;
 import dev.vittf.cli.support.PathCheck;
 import dev.vittf.cli.support.Ranges;
 import dev.vittf.cli.support.UsageException;
+import dev.vittf.core.Precision;
 import dev.vittf.export.ExportOptions;
 import dev.vittf.export.SavedModelExporter;
 import dev.vittf.export.Weights;
+import dev.vittf.export.ExportProgress;
 import dev.vittf.io.CheckpointSource;
+import dev.vittf.io.Checkpoints;
+import dev.vittf.io.Pretrained;
+import dev.vittf.preprocess.ImagePipeline;
+import java.nio.file.Files;
 import dev.vittf.models.ConfigJson;
 import dev.vittf.models.ModelConfig;
 import dev.vittf.models.ModelParameters;
@@ -38,12 +44,23 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     description =
         "Export a model as a SavedModel under <output>/<version>/ (tag 'serve', signature "
-        + "'serving_default': images float32 [-1,H,W,C] -> logits, probabilities). The model is a preset "
-        + "(--preset) or a config JSON (--config, with an \"architecture\" field or --architecture); "
-        + "weights come from a safetensors checkpoint (--checkpoint, --source) or are freshly initialised "
-        + "from --seed.")
+        + "'serving_default': images float32 [-1,H,W,C] -> logits, probabilities, classes (top-k labels), scores). "
+        + "The model is a hub folder or one of our checkpoints (--model: config, weights, labels and, for a "
+        + "folder, its own preprocessing in 'serving_image_bytes'), a preset (--preset) or a config JSON "
+        + "(--config, with an \"architecture\" field or --architecture); weights come from --model, a "
+        + "checkpoint (--checkpoint, --source) or are freshly initialised from --seed.")
 final class ExportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+
+  @Option(names = {"-m", "--model"}, paramLabel = "PATH", converter = PathCheck.InputPath.class,
+      description = "a hub folder (transformers ViT/DeiT, timm, torchvision), one of our checkpoints (config and labels "
+          + "in its metadata), or a .safetensors/.bin/.pth checkpoint together with --preset/--config and --source")
+  Path model;
+
+  @Option(names = "--pipeline", paramLabel = "NAME|FILE",
+      description = "preprocessing run in the graph by 'serving_image_bytes' (switches it on): torchvision_vit_b_16, "
+          + "a preprocessor_config.json, a timm config.json or a hub folder (default with a hub folder --model: its own)")
+  String pipeline;
 
   @Option(names = {"-p", "--preset"}, paramLabel = "NAME", converter = Names.PresetName.class, description = "a named preset, e.g. vit-tiny, vit-b16")
   String preset;
@@ -82,6 +99,10 @@ final class ExportCommand implements Callable<Integer> {
   @Option(names = "--xla", description = "compile the forward pass with XLA (_XlaMustCompile function call)")
   boolean xla;
 
+  @Option(names = "--precision", paramLabel = "P", defaultValue = "fp32", converter = Names.PrecisionName.class,
+      description = "compute precision of the graph, fp32 or bf16 (explicit casts: no serving option needed; default: ${DEFAULT-VALUE})")
+  Precision precision;
+
   @Option(names = "--image-bytes", description = "add the 'serving_image_bytes' signature taking encoded JPEG/PNG images")
   boolean imageBytes;
 
@@ -118,32 +139,87 @@ final class ExportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    Conflicts.requires(spec, "--source", "--checkpoint", "it names the checkpoint's tensor naming");
-    Conflicts.ignoredWhen(spec, "--seed", checkpoint != null, "with --checkpoint (the weights come from the checkpoint)");
-    Conflicts.requires(spec, "--overwrite", "--version", "without --version the export takes the next free version");
-    Conflicts.requires(spec, "--mean", "--image-bytes", "only the image-bytes signature normalises images");
-    Conflicts.requires(spec, "--std", "--image-bytes", "only the image-bytes signature normalises images");
-    ModelConfig model = resolveConfig();
-    Weights weights = checkpoint == null ? Weights.seed(seed) : Weights.checkpoint(checkpoint, source);
-    ExportOptions options = new ExportOptions(version, overwrite, xla, imageBytes, preprocessing(model), null,
-        labels(model.numClasses()), topK == null ? 0 : topK);
-    PrintWriter out = spec.commandLine().getOut();
-    String name = preset != null ? preset : model.architecture();
-    if (!quiet) {
-      out.printf(Locale.ROOT, "exporting %s (%s, %,d parameters, %dx%dx%d -> %d classes%s) to %s%n", name, model.architecture(),
-          ModelParameters.count(model), model.imageHeight(), model.imageWidth(), model.channels(), model.numClasses(),
-          xla ? ", XLA" : "", output);
-      out.flush();
+    if (model == null) {
+      Conflicts.requires(spec, "--source", "--checkpoint", "it names the checkpoint's tensor naming");
     }
-    SavedModelExporter.Result r = SavedModelExporter.export(model, weights, output, options, (stage, took) -> {
+    Conflicts.atMostOne(spec, "--model", "--checkpoint");
+    Conflicts.ignoredWhen(spec, "--seed", checkpoint != null, "with --checkpoint (the weights come from the checkpoint)");
+    Conflicts.ignoredWhen(spec, "--seed", model != null, "with --model (the weights come from the model)");
+    Conflicts.requires(spec, "--overwrite", "--version", "without --version the export takes the next free version");
+    boolean hub = model != null && Files.isDirectory(model);
+    if (!hub && pipeline == null) {
+      Conflicts.requires(spec, "--mean", "--image-bytes", "only the image-bytes signature normalises images");
+      Conflicts.requires(spec, "--std", "--image-bytes", "only the image-bytes signature normalises images");
+    }
+    for (String o : List.of("--mean", "--std")) {
+      Conflicts.ignoredWhen(spec, o, pipeline != null, "with --pipeline (the pipeline has its own mean/std)");
+      Conflicts.ignoredWhen(spec, o, hub && pipeline == null, "with a hub folder --model (its own pipeline normalises; "
+          + "choose another with --pipeline)");
+    }
+    ImagePipeline chosen = pipeline == null ? null : ImagePipeline.named(pipeline);
+    ExportProgress progress = (stage, took) -> {
       if (!quiet) {
-        out.printf(Locale.ROOT, "  %-60s %8.2f s%n", stage, took.toNanos() / 1e9);
-        out.flush();
+        out().printf(Locale.ROOT, "  %-60s %8.2f s%n", stage, took.toNanos() / 1e9);
+        out().flush();
       }
-    });
+    };
+    SavedModelExporter.Result r;
+    if (hub) {
+      for (String o : List.of("--preset", "--config", "--architecture", "--set", "--source")) {
+        Conflicts.ignoredWhen(spec, o, true, "with a hub folder --model (the folder's config.json describes the model)");
+      }
+      Pretrained p = Pretrained.load(model);
+      ExportOptions options = options(p.config(), chosen);
+      announce(model.getFileName().toString(), p.config());
+      r = SavedModelExporter.export(p, output, options, progress);
+    } else {
+      java.util.Optional<ModelConfig> own = model == null ? java.util.Optional.empty() : Checkpoints.config(model);
+      if (own.isPresent()) {
+        for (String o : List.of("--preset", "--config", "--architecture")) {
+          Conflicts.ignoredWhen(spec, o, true, "with --model " + model + " (its metadata holds the config)");
+        }
+        if (source != CheckpointSource.NATIVE) {
+          throw new UsageException("--source " + source.name().toLowerCase(Locale.ROOT) + ": " + model
+              + " is one of our checkpoints (native names, config in its metadata)");
+        }
+      } else if (model != null && preset == null && config == null) {
+        throw new UsageException("--model " + model + " has no config in its metadata (not one of our checkpoints): "
+            + "describe the model with --preset or --config, and its naming with --source");
+      }
+      ModelConfig cfg = own.isPresent() ? applyOverrides(own.get()) : resolveConfig();
+      Path weightsFile = model != null ? model : checkpoint;
+      Weights weights = weightsFile == null ? Weights.seed(seed) : Weights.checkpoint(weightsFile, source);
+      announce(preset != null ? preset : model != null ? model.getFileName().toString() : cfg.architecture(), cfg);
+      r = SavedModelExporter.export(cfg, weights, output, options(cfg, chosen), progress);
+    }
+    PrintWriter out = out();
     out.printf(Locale.ROOT, "exported version %d to %s in %.2f s (signatures: %s)%n", r.version(), r.directory(),
         r.took().toNanos() / 1e9, String.join(", ", r.signatures()));
     return 0;
+  }
+
+  private PrintWriter out() {
+    return spec.commandLine().getOut();
+  }
+
+  private void announce(String name, ModelConfig m) {
+    if (!quiet) {
+      out().printf(Locale.ROOT, "exporting %s (%s, %,d parameters, %dx%dx%d -> %d classes%s) to %s%n", name, m.architecture(),
+          ModelParameters.count(m), m.imageHeight(), m.imageWidth(), m.channels(), m.numClasses(),
+          (xla ? ", XLA" : "") + (precision == Precision.FP32 ? "" : ", " + precision.label()), output);
+      out().flush();
+    }
+  }
+
+  /** The export options of the command line for {@code model}; {@code chosen} is the --pipeline, if any. */
+  private ExportOptions options(ModelConfig m, ImagePipeline chosen) throws IOException {
+    ExportOptions o = new ExportOptions(version, overwrite, xla, imageBytes, preprocessing(m), null, labels(m.numClasses()),
+        topK == null ? 0 : topK).withPrecision(precision);
+    if (chosen != null && (chosen.outputHeight() != m.imageHeight() || chosen.outputWidth() != m.imageWidth())) {
+      throw new UsageException("--pipeline " + pipeline + " produces " + chosen.outputHeight() + "x" + chosen.outputWidth()
+          + " images, the model reads " + m.imageHeight() + "x" + m.imageWidth());
+    }
+    return chosen == null ? o : o.withPipeline(chosen);
   }
 
   private ModelConfig resolveConfig() throws IOException {
@@ -190,6 +266,11 @@ final class ExportCommand implements Callable<Integer> {
     } else {
       throw new UsageException("choose a model with --preset NAME or --config FILE");
     }
+    return applyOverrides(base);
+  }
+
+  /** {@code base} with the --set overrides. */
+  private ModelConfig applyOverrides(ModelConfig base) {
     if (overrides.isEmpty()) {
       return base;
     }

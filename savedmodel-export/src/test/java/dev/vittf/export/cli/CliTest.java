@@ -165,6 +165,62 @@ class CliTest {
   }
 
   @Test
+  void exportAHubFolderOrOneOfOurCheckpointsWithModel(@TempDir Path dir) throws Exception {
+    Path hub = TestSupport.fixtures().resolve("hub/hf_vit");
+    Path base = dir.resolve("vit");
+    Run r = cli("export", "--model", hub.toString(), "-o", base.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().startsWith("exporting hf_vit (vit, "), r.out());
+    assertTrue(r.out().contains("(signatures: serving_default, serving_image_bytes)"), r.out());
+    // predict sends the photo through the folder's own pipeline and prints the folder's labels:
+    // fixtures/classify/expected.json has chelsea.png -> space shuttle (index 3) 0.420458 (this tiny model's answer).
+    Path photo = TestSupport.fixtures().resolve("preprocess/chelsea.png");
+    Run p = cli("predict", base.toString(), "--image", photo.toString(), "--top", "1");
+    assertEquals(0, p.code(), p.err());
+    String top = p.out().lines().toList().get(1);
+    assertTrue(top.startsWith("  1. class 3     p=0.42") && top.endsWith("  space shuttle"), p.out());
+
+    // One of our checkpoints: config and labels from its metadata.
+    Path ckpt = dir.resolve("tuned.safetensors");
+    List<String> names = java.util.stream.IntStream.range(0, 10).mapToObj(i -> "n" + i).toList();
+    try (VitModel m = VitModel.create(TINY, 5)) {
+      dev.vittf.io.Checkpoints.save(m, ckpt, names);
+    }
+    Run c = cli("export", "--model", ckpt.toString(), "-o", dir.resolve("tuned").toString(), "-q");
+    assertEquals(0, c.code(), c.err());
+    assertEquals(names, Files.readAllLines(dir.resolve("tuned/1/assets/labels.txt")));
+
+    // A checkpoint without our metadata needs the model described; a folder brings its own config.
+    Path bare = dir.resolve("bare.safetensors");
+    SafeTensors.write(bare, Map.of("x", HostTensor.zeros(1)), Map.of());
+    assertError(cli("export", "--model", bare.toString(), "-o", dir.resolve("b").toString()), 2, "error: --model " + bare
+        + " has no config in its metadata (not one of our checkpoints): describe the model with --preset or --config, and its naming with --source");
+    assertError(cli("export", "--model", hub.toString(), "--preset", "vit-tiny", "-o", dir.resolve("b").toString()), 2,
+        "error: --preset has no effect with a hub folder --model (the folder's config.json describes the model)");
+    assertError(cli("export", "--model", hub.toString(), "--mean", "0.5,0.5,0.5", "-o", dir.resolve("b").toString()), 2,
+        "error: --mean has no effect with a hub folder --model (its own pipeline normalises; choose another with --pipeline)");
+    assertTrue(!Files.exists(dir.resolve("b")));
+  }
+
+  @Test
+  void pipelineChoosesTheInGraphPreprocessing(@TempDir Path dir) throws Exception {
+    Path cfg = Files.writeString(dir.resolve("preprocessor_config.json"), "{\"image_processor_type\": \"ViTImageProcessor\", "
+        + "\"size\": {\"height\": 32, \"width\": 32}, \"resample\": 3, \"image_mean\": [0.5, 0.5, 0.5], \"image_std\": [0.5, 0.5, 0.5]}");
+    Path base = dir.resolve("m");
+    Run r = cli("export", "--preset", "vit-tiny", "--pipeline", cfg.toString(), "-o", base.toString(), "-q");
+    assertEquals(0, r.code(), r.err());
+    Path photo = TestSupport.fixtures().resolve("preprocess/coffee.png");
+    HostTensor want = dev.vittf.export.ImageDecoding.decode(List.of(Files.readAllBytes(photo)), 32, 32,
+        dev.vittf.preprocess.ImagePipeline.forModel(cfg));
+    try (ServingModel m = ServingModel.load(base.resolve("1"))) {
+      HostTensor got = m.predictEncoded(List.of(Files.readAllBytes(photo))).get("logits");
+      assertTrue(got.maxAbsDiff(m.predict(want).get("logits")) < 1e-5);
+    }
+    assertError(cli("export", "--preset", "vit-tiny", "--pipeline", "torchvision_vit_b_16", "-o", dir.resolve("x").toString()), 2,
+        "error: --pipeline torchvision_vit_b_16 produces 224x224 images, the model reads 32x32");
+  }
+
+  @Test
   void configFileWithOverridesAndXla(@TempDir Path dir) throws Exception {
     Path cfg = dir.resolve("c.json");
     Files.writeString(cfg, "{\"preset\": \"vit-tiny\", \"numClasses\": 4}");
@@ -287,12 +343,26 @@ class CliTest {
   }
 
   @Test
+  void benchMeasuresAnExportAtSeveralBatchSizes(@TempDir Path dir) {
+    Path base = dir.resolve("tiny");
+    assertEquals(0, cli("export", "--preset", "vit-tiny", "-o", base.toString(), "-q").code());
+    Run r = cli("bench", "--savedmodel", base.toString(), "-b", "1,3", "--mode", "plain", "-n", "2", "-w", "1");
+    assertEquals(0, r.code(), r.err());
+    List<String> rows = r.out().lines().filter(l -> l.startsWith("tiny/1 ")).toList();
+    assertEquals(2, rows.size(), r.out());
+    assertTrue(rows.get(0).matches("tiny/1\\s+plain\\s+1\\s+81354\\s+0\\.003\\s+.*plain kernels"), rows.get(0));
+    assertTrue(rows.get(1).matches("tiny/1\\s+plain\\s+3\\s+81354\\s+.*"), rows.get(1));
+    assertError(cli("bench", "--savedmodel", base.toString(), "--mode", "xla-export"), 2, "error: --mode xla-export needs a preset "
+        + "(it exports the model with --xla); with --savedmodel use plain or xla-jit");
+  }
+
+  @Test
   void benchPrintsOneRowPerModeWithWhatRan() {
     Run r = cli("bench", "-p", "vit-tiny", "-b", "2", "-n", "2", "-w", "1");
     assertEquals(0, r.code(), r.err());
     List<String> rows = r.out().lines().filter(l -> l.startsWith("vit-tiny ")).toList();
     assertEquals(3, rows.size(), r.out());
-    assertTrue(rows.get(0).matches("vit-tiny\\s+plain\\s+81354\\s+0\\.003\\s+[\\d.]+\\s+[\\d.]+\\s+plain kernels"), rows.get(0));
+    assertTrue(rows.get(0).matches("vit-tiny\\s+plain\\s+2\\s+81354\\s+0\\.003\\s+[\\d.]+\\s+[\\d.]+\\s+plain kernels"), rows.get(0));
     assertTrue(rows.get(1).matches("vit-tiny\\s+xla-export\\s+.*XLA \\(compiled call\\)"), rows.get(1));
     // Surefire does not set TF_XLA_FLAGS, so JIT cannot compile on CPU here, and the table says so.
     assertTrue(r.out().startsWith("note: TF_XLA_FLAGS lacks --tf_xla_cpu_global_jit"), r.out());

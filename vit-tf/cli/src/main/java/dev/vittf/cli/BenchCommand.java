@@ -3,6 +3,7 @@ package dev.vittf.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vittf.core.HostTensor;
 import dev.vittf.core.Mode;
+import dev.vittf.core.Precision;
 import dev.vittf.io.CheckpointSource;
 import dev.vittf.io.Checkpoints;
 import dev.vittf.models.ModelConfig;
@@ -58,6 +59,10 @@ import picocli.CommandLine.Spec;
  * start ({@code TF_XLA_FLAGS="--tf_xla_auto_jit=2 --tf_xla_cpu_global_jit"}); {@code bench-all} starts
  * one child JVM per configuration for that reason. The peak MatMul is marked {@code _XlaCompile=false}
  * so that it measures the same kernel with and without XLA.
+ *
+ * <p>{@code --precision fp32,bf16} measures each batch size in each precision; every precision has its own peak
+ * matmuls (bf16 operands for bf16), all interleaved with every model's runs, so each row's fraction is of the peak
+ * of its own number format, measured in the same run, and the bf16 / fp32 ratio of images/s is printed per batch.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmark a preset in graph mode: build time, first run, steady-state images/s, GFLOP/s vs the measured matmul peak.")
@@ -85,6 +90,10 @@ public final class BenchCommand implements Callable<Integer> {
       description = "sizes n of the n x n x n peak matmuls; the best is the peak (default: ${DEFAULT-VALUE})")
   List<Integer> peakSizes;
 
+  @Option(names = "--precision", split = ",", defaultValue = "fp32", converter = Names.PrecisionName.class,
+      description = "compute precisions to measure, fp32 and/or bf16 (default: ${DEFAULT-VALUE})")
+  List<Precision> precisions;
+
   @Option(names = "--profile", description = "print the slowest op types and nodes of one traced run")
   boolean profile;
 
@@ -108,6 +117,7 @@ public final class BenchCommand implements Callable<Integer> {
    * @param flopsPerImage analytic FLOPs per image
    * @param batch batch size
    * @param xla whether XLA auto-clustering was enabled (TF_XLA_FLAGS)
+   * @param precision the precision the model computed in ({@code fp32}, {@code bf16}), and of its peak matmul
    * @param xlaClusters XLA clusters executed in a traced run (0 without XLA)
    * @param intraOp intra-op threads (0 = default)
    * @param interOp inter-op threads (0 = default)
@@ -124,7 +134,7 @@ public final class BenchCommand implements Callable<Integer> {
    * @param tensorflow TensorFlow runtime version
    */
   public record Row(String preset, String architecture, long parameters, long flopsPerImage, int batch, boolean xla,
-      int xlaClusters, int intraOp, int interOp, double graphMs, double initMs, double firstMs, double medianMs,
+      String precision, int xlaClusters, int intraOp, int interOp, double graphMs, double initMs, double firstMs, double medianMs,
       double imagesPerSecond, double gflops, double peakGflops, int peakSize, double fractionOfPeak, double peakRssMb,
       String tensorflow) {}
 
@@ -140,25 +150,42 @@ public final class BenchCommand implements Callable<Integer> {
     boolean xla = xlaEnabled();
     System.out.printf("machine: %d cores, %s; TensorFlow %s; XLA auto-jit %s; threads intra=%d inter=%d (0 = default)%n",
         Runtime.getRuntime().availableProcessors(), cpuModel(), TensorFlow.version(), xla ? "ON" : "off", run.threads.intraOp, run.threads.interOp);
-    System.out.printf("%-18s %5s %9s %9s %9s %10s %9s %8s %8s %7s %6s%n",
-        "preset", "batch", "graph ms", "init ms", "first ms", "median ms", "images/s", "GFLOP/s", "peak", "of peak", "xla");
-    List<PeakMatmul> pms = new java.util.ArrayList<>();
+    System.out.printf("%-18s %5s %5s %9s %9s %9s %10s %9s %8s %8s %7s %6s%n", "preset", "batch", "prec", "graph ms",
+        "init ms", "first ms", "median ms", "images/s", "GFLOP/s", "peak", "of peak", "xla");
+    List<Precision> wanted = precisions.stream().distinct().toList();
+    Map<Precision, List<PeakMatmul>> pms = new java.util.EnumMap<>(Precision.class);
     try {
-      if (peak) {
-        for (int n : peakSizes) {
-          pms.add(new PeakMatmul(n, null)); // TensorFlow defaults (all cores), whatever the model uses
+      for (Precision p : wanted) {
+        List<PeakMatmul> list = new java.util.ArrayList<>();
+        pms.put(p, list);
+        if (peak) {
+          for (int n : peakSizes) {
+            list.add(new PeakMatmul(n, Precision.resolve(p), null)); // TensorFlow defaults (all cores), whatever the model uses
+          }
         }
       }
+      List<PeakMatmul> all = pms.values().stream().flatMap(List::stream).toList();
       for (int b : run.batches) {
-        Row r = measure(config, b, proto, pms);
-        System.out.printf("%-18s %5d %9.0f %9.0f %9.1f %10.2f %9.2f %8.1f %8.1f %6.1f%% %6d%n", preset, b, r.graphMs(), r.initMs(),
-            r.firstMs(), r.medianMs(), r.imagesPerSecond(), r.gflops(), r.peakGflops(), 100 * r.fractionOfPeak(), r.xlaClusters());
-        if (json) {
-          System.out.println(RESULT_PREFIX + new ObjectMapper().writeValueAsString(r));
+        Map<Precision, Row> rows = new java.util.EnumMap<>(Precision.class);
+        for (Precision p : wanted) {
+          Row r = measure(config, b, p, proto, pms.get(p), all);
+          rows.put(p, r);
+          System.out.printf("%-18s %5d %5s %9.0f %9.0f %9.1f %10.2f %9.2f %8.1f %8.1f %6.1f%% %6d%n", preset, b, r.precision(),
+              r.graphMs(), r.initMs(), r.firstMs(), r.medianMs(), r.imagesPerSecond(), r.gflops(), r.peakGflops(),
+              100 * r.fractionOfPeak(), r.xlaClusters());
+          if (json) {
+            System.out.println(RESULT_PREFIX + new ObjectMapper().writeValueAsString(r));
+          }
+        }
+        if (rows.containsKey(Precision.FP32) && rows.containsKey(Precision.BF16)) {
+          Row f = rows.get(Precision.FP32);
+          Row h = rows.get(Precision.BF16);
+          System.out.printf("  batch %d: %s %.2f images/s = %.2fx fp32 (peak matmul %s/fp32: %.2fx)%n", b, h.precision(),
+              h.imagesPerSecond(), h.imagesPerSecond() / f.imagesPerSecond(), h.precision(), h.peakGflops() / f.peakGflops());
         }
       }
     } finally {
-      pms.forEach(PeakMatmul::close);
+      pms.values().forEach(list -> list.forEach(PeakMatmul::close));
     }
     System.out.printf("peak resident memory: %.0f MB%n", peakRssMb());
     return 0;
@@ -206,9 +233,15 @@ public final class BenchCommand implements Callable<Integer> {
     return flags != null && flags.contains("tf_xla_auto_jit");
   }
 
-  Row measure(ModelConfig config, int batch, ConfigProto proto, List<PeakMatmul> pms) {
+  /**
+   * One row: the model in {@code precision}, its fraction of the peak matmuls {@code pms} (its own number format),
+   * and every matmul of {@code interleaved} (all precisions) run between its timed runs, so that every row sees the
+   * same mix of work.
+   */
+  Row measure(ModelConfig config, int batch, Precision precision, ConfigProto proto, List<PeakMatmul> pms,
+      List<PeakMatmul> interleaved) {
     long t0 = System.nanoTime();
-    try (VitModel model = VitModel.create(config, new VitModel.Options(Mode.INFERENCE, 0, proto))) {
+    try (VitModel model = VitModel.create(config, new VitModel.Options(Mode.INFERENCE, 0, proto, precision))) {
       double graphMs = (System.nanoTime() - t0) / 1e6;
       long t1 = System.nanoTime();
       model.initialize();
@@ -229,15 +262,19 @@ public final class BenchCommand implements Callable<Integer> {
         for (int i = 0; i < run.warmup; i++) {
           runOnce(session, images, input, logits);
         }
-        pms.forEach(PeakMatmul::runMs);
+        interleaved.forEach(PeakMatmul::runMs);
         double[] ms = new double[iterations];
         double[][] peakMs = new double[pms.size()][iterations];
         for (int i = 0; i < iterations; i++) {
           long s = System.nanoTime();
           runOnce(session, images, input, logits);
           ms[i] = (System.nanoTime() - s) / 1e6;
-          for (int p = 0; p < pms.size(); p++) {
-            peakMs[p][i] = pms.get(p).runMs();
+          for (PeakMatmul m : interleaved) {
+            double t = m.runMs();
+            int p = pms.indexOf(m);
+            if (p >= 0) {
+              peakMs[p][i] = t;
+            }
           }
         }
         double median = median(ms);
@@ -270,7 +307,7 @@ public final class BenchCommand implements Callable<Integer> {
         double ips = batch / (median / 1000);
         double gflops = model.flopsPerImage() * (double) batch / (median / 1000) / 1e9;
         return new Row(preset, config.architecture(), model.parameterCount(), model.flopsPerImage(), batch, xlaEnabled(),
-            clusters, proto.getIntraOpParallelismThreads(), proto.getInterOpParallelismThreads(), graphMs, initMs, firstMs,
+            model.precision().label(), clusters, proto.getIntraOpParallelismThreads(), proto.getInterOpParallelismThreads(), graphMs, initMs, firstMs,
             median, ips, gflops, peakGflops, peakN, fraction, peakRssMb(), TensorFlow.version());
       }
     }
@@ -339,32 +376,41 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   /**
-   * The machine's matmul peak in TensorFlow: an {@code n x n x n} float32 MatMul of two variables (no
-   * random op per run), reduced to a scalar so that fetching costs nothing, and excluded from XLA
-   * clustering so that it runs the same (oneDNN) kernel in every configuration.
+   * The machine's matmul peak in TensorFlow: an {@code n x n x n} MatMul (float32, or bfloat16 operands and
+   * result) of two variables (no random op per run), reduced to a scalar so that fetching costs nothing, and
+   * excluded from XLA clustering so that it runs the same (oneDNN) kernel in every configuration.
    */
   public static final class PeakMatmul implements AutoCloseable {
     private final int n;
+    private final Precision precision;
     private final Graph graph;
     private final Session session;
-    private final Operand<TFloat32> out;
+    private final Operand<?> out;
 
-    /** Builds and initialises the peak graph (and runs it twice to warm up). */
+    /** A float32 peak matmul. */
     public PeakMatmul(int n, ConfigProto proto) {
+      this(n, Precision.FP32, proto);
+    }
+
+    /** Builds and initialises the peak graph in {@code precision} (and runs it twice to warm up). */
+    public PeakMatmul(int n, Precision precision, ConfigProto proto) {
       this.n = n;
+      this.precision = precision;
       this.graph = new Graph();
       try {
         Ops tf = Ops.create(graph);
-        Operand<TFloat32> a = tf.variable(tf.random.randomUniform(tf.constant(new int[] {n, n}), TFloat32.class));
-        Operand<TFloat32> b = tf.variable(tf.random.randomUniform(tf.constant(new int[] {n, n}), TFloat32.class));
-        Output<TFloat32> c = graph.opBuilder("MatMul", "peak_matmul", tf.scope())
+        Class<? extends org.tensorflow.types.family.TFloating> type = precision.computeType();
+        Operand<?> a = tf.variable(tf.dtypes.cast(tf.random.randomUniform(tf.constant(new int[] {n, n}), TFloat32.class), type));
+        Operand<?> b = tf.variable(tf.dtypes.cast(tf.random.randomUniform(tf.constant(new int[] {n, n}), TFloat32.class), type));
+        Output<?> c = graph.opBuilder("MatMul", "peak_matmul", tf.scope())
             .addInput(tf.identity(a).asOutput())
             .addInput(tf.identity(b).asOutput())
-            .setAttr("T", DataType.DT_FLOAT)
+            .setAttr("T", precision == Precision.BF16 ? DataType.DT_BFLOAT16 : DataType.DT_FLOAT)
             .setAttr("_XlaCompile", false)
             .build()
             .output(0);
-        this.out = tf.math.mean(c, tf.constant(new int[] {0, 1}));
+        // a 1x1 slice: reducing the whole result would add an n^2 pass in the slower precision
+        this.out = tf.slice(c, tf.constant(new int[] {0, 0}), tf.constant(new int[] {1, 1}));
         this.session = proto == null ? new Session(graph) : new Session(graph, proto);
       } catch (RuntimeException | Error e) {
         graph.close();
@@ -378,6 +424,11 @@ public final class BenchCommand implements Callable<Integer> {
     /** The size {@code n}. */
     public int size() {
       return n;
+    }
+
+    /** The number format of the operands. */
+    public Precision precision() {
+      return precision;
     }
 
     /** FLOPs of one run. */

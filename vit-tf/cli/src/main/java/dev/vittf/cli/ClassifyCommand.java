@@ -38,6 +38,10 @@ final class ClassifyCommand implements Callable<Integer> {
   @Option(names = "--top", defaultValue = "5", paramLabel = "K", converter = dev.vittf.cli.support.Ranges.PositiveInt.class, description = "labels per image (default: ${DEFAULT-VALUE})")
   int top;
 
+  @Option(names = "--precision", defaultValue = "fp32", paramLabel = "P", converter = dev.vittf.cli.support.Names.PrecisionName.class,
+      description = "compute precision, fp32 or bf16 (bf16 falls back to fp32 on a CPU without bf16; default: ${DEFAULT-VALUE})")
+  dev.vittf.core.Precision precision;
+
   @Option(names = "--json", description = "one JSON object per image: {\"image\", \"top_k\": [{\"label\", \"index\", \"probability\"}]}")
   boolean json;
 
@@ -61,7 +65,7 @@ final class ClassifyCommand implements Callable<Integer> {
         ModelFiles.checkWritable(explainFile(image), input.overwrite);
       }
     }
-    ModelFiles.Opened opened = ModelFiles.open(model);
+    ModelFiles.Opened opened = ModelFiles.open(model, precision);
     ImagePipeline p = pipeline != null ? ImagePipeline.named(pipeline) : opened.pipeline();
     if (p == null) {
       opened.model().close();

@@ -1,6 +1,7 @@
 package dev.vittf.cli;
 
 import dev.vittf.classify.ImageClassifier;
+import dev.vittf.core.Precision;
 import dev.vittf.io.Checkpoints;
 import dev.vittf.io.Pretrained;
 import dev.vittf.io.ReferenceModels;
@@ -26,7 +27,8 @@ final class ModelFiles {
   /** A model with its labels and its preprocessing (null if the files declare none). */
   record Opened(VitModel model, List<String> labels, ImagePipeline pipeline) {}
 
-  static Opened open(Path path) throws IOException {
+  static Opened open(Path path, Precision precision) throws IOException {
+    VitModel.Options options = VitModel.Options.defaults().withPrecision(precision);
     if (!Files.exists(path)) {
       throw new IllegalArgumentException("--model " + path + ": no such file or folder");
     }
@@ -36,7 +38,7 @@ final class ModelFiles {
           ? ImageClassifier.defaultLabels(hub.config().numClasses()) : hub.labels();
       // The folder's own pipeline first (it can be refused), then the model (native memory).
       ImagePipeline pipeline = ImagePipeline.forModel(path);
-      return new Opened(hub.model(), labels, pipeline);
+      return new Opened(hub.model(options), labels, pipeline);
     }
     String file = path.getFileName().toString();
     if (!file.endsWith(".json")) {
@@ -48,7 +50,7 @@ final class ModelFiles {
     if (!Files.isRegularFile(weights)) {
       throw new IllegalArgumentException("--model " + path + ": weights " + weights + " not found");
     }
-    VitModel model = Checkpoints.model(weights, ref.config(), ref.source());
+    VitModel model = Checkpoints.model(weights, ref.config(), ref.source(), options);
     return new Opened(model, ImageClassifier.defaultLabels(ref.config().numClasses()), null);
   }
 

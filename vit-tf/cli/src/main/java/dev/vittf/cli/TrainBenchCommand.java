@@ -5,6 +5,7 @@ import dev.vittf.cli.support.Names;
 import dev.vittf.cli.support.PathCheck;
 import dev.vittf.cli.support.Ranges;
 import dev.vittf.cli.support.Timing;
+import dev.vittf.core.Precision;
 import dev.vittf.data.Batch;
 import dev.vittf.io.ReferenceModels;
 import dev.vittf.models.ModelConfig;
@@ -14,6 +15,7 @@ import dev.vittf.train.Trainer;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
@@ -46,6 +48,10 @@ public final class TrainBenchCommand implements Callable<Integer> {
 
   @Option(names = "--steps", defaultValue = "5", converter = Ranges.PositiveInt.class, description = "Timed steps (default ${DEFAULT-VALUE}).")
   int steps;
+
+  @Option(names = "--precision", split = ",", defaultValue = "fp32", converter = Names.PrecisionName.class,
+      description = "compute precisions, timed one after the other in this run, e.g. fp32,bf16 (default: ${DEFAULT-VALUE})")
+  List<Precision> precisions;
 
   @Option(names = "--threads", defaultValue = "0", converter = Ranges.NonNegativeInt.class, description = "TensorFlow intra-op threads, 0 = default (default ${DEFAULT-VALUE}).")
   int threads;
@@ -85,18 +91,33 @@ public final class TrainBenchCommand implements Callable<Integer> {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-    Result r = bench(model, batchSize, warmup, steps, threads);
     long flops = model.network().flopsPerImage();
-    out.printf(Locale.ROOT,
-        "train-bench %s batch %d: %.1f ms/step (median of %d, after %d warm-up), %.1f GFLOP/s (3 x %.2f GFLOP forward per image), "
-            + "build %.1f s, steps %s ms%n",
-        config != null ? config.getFileName() : preset, batchSize, r.msPerStep(), steps, warmup, r.gflopsPerSecond(), flops / 1e9,
-        r.buildSeconds(), Arrays.toString(Arrays.stream(r.stepMillis()).map(Math::round).toArray()));
+    Result first = null;
+    for (Precision p : precisions.stream().distinct().toList()) {
+      Result r = bench(model, batchSize, warmup, steps, threads, p);
+      out.printf(Locale.ROOT,
+          "train-bench %s batch %d %s: %.1f ms/step (median of %d, after %d warm-up), %.2f images/s, %.1f GFLOP/s "
+              + "(3 x %.2f GFLOP forward per image), build %.1f s, steps %s ms%n",
+          config != null ? config.getFileName() : preset, batchSize, Precision.resolve(p).label(), r.msPerStep(), steps, warmup,
+          batchSize / (r.msPerStep() / 1e3), r.gflopsPerSecond(), flops / 1e9, r.buildSeconds(),
+          Arrays.toString(Arrays.stream(r.stepMillis()).map(Math::round).toArray()));
+      if (first == null) {
+        first = r;
+      } else {
+        out.printf(Locale.ROOT, "  %s / %s images/s: %.2fx%n", Precision.resolve(p).label(), precisions.get(0).label(),
+            first.msPerStep() / r.msPerStep());
+      }
+    }
     return 0;
   }
 
-  /** Times {@code steps} training steps after {@code warmup} untimed ones on random normal images. */
+  /** Times float32 training steps ({@link #bench(ModelConfig, int, int, int, int, Precision)}). */
   public static Result bench(ModelConfig model, int batchSize, int warmup, int steps, int threads) {
+    return bench(model, batchSize, warmup, steps, threads, Precision.FP32);
+  }
+
+  /** Times {@code steps} training steps in {@code precision} after {@code warmup} untimed ones on random normal images. */
+  public static Result bench(ModelConfig model, int batchSize, int warmup, int steps, int threads, Precision precision) {
     int per = model.imageHeight() * model.imageWidth() * model.channels();
     float[] x = new float[batchSize * per];
     SplittableRandom r = new SplittableRandom(1);
@@ -108,7 +129,8 @@ public final class TrainBenchCommand implements Callable<Integer> {
       y[i] = i % model.numClasses();
     }
     Batch batch = new Batch(x, y, model.imageHeight(), model.imageWidth(), model.channels());
-    TrainConfig tc = TrainConfig.builder().batchSize(batchSize).learningRate(1e-4).warmupSteps(0).threads(threads).build();
+    TrainConfig tc = TrainConfig.builder().batchSize(batchSize).learningRate(1e-4).warmupSteps(0).threads(threads)
+        .precision(precision).build();
     long t0 = System.nanoTime();
     try (Trainer t = Trainer.create(model, tc, warmup + steps)) {
       double build = (System.nanoTime() - t0) / 1e9;

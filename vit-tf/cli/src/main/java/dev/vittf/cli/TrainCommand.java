@@ -106,6 +106,10 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--threads", defaultValue = "0", converter = Ranges.NonNegativeInt.class, description = "TensorFlow intra-op threads, 0 = TensorFlow default (default ${DEFAULT-VALUE}).")
   int threads;
 
+  @Option(names = "--precision", defaultValue = "fp32", converter = Names.PrecisionName.class,
+      description = "Compute precision, fp32 or bf16 (bf16: float32 master weights and AdamW state; default ${DEFAULT-VALUE}).")
+  dev.vittf.core.Precision precision;
+
   @Option(names = "--limit-train", defaultValue = "0", converter = Ranges.NonNegativeInt.class, description = "Use only the first N training images (0 = all).")
   int limitTrain;
 
@@ -157,7 +161,7 @@ public final class TrainCommand implements Callable<Integer> {
         // Only the default floor can exceed a small --lr (an explicit one was checked above): clamp it.
         .minLearningRate(Math.min(minLearningRate, learningRate)).warmupSteps(warmupSteps).weightDecay(weightDecay)
         .labelSmoothing(labelSmoothing).clipNorm(clipNorm).seed(seed).augmentation(new Augmentation(cropPadding, flip))
-        .threads(threads).build();
+        .threads(threads).precision(precision).build();
     ImageDataset[] sets = load(model);
     ImageDataset trainSet = sets[0];
     ImageDataset testSet = sets[1];

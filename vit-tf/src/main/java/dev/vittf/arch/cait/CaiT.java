@@ -8,6 +8,7 @@ import dev.vittf.blocks.TransformerBlock;
 import dev.vittf.core.BuildContext;
 import dev.vittf.core.Initializer;
 import dev.vittf.core.ParameterRole;
+import dev.vittf.core.Precision;
 import dev.vittf.models.Network;
 import java.util.List;
 import org.tensorflow.Operand;
@@ -75,7 +76,7 @@ public record CaiT(
     Operand<TFloat32> pooled = tf.reshape(cls, tf.constant(new int[] {-1, (int) dim}));
     pooled = new LayerNorm(dim, normEps).apply(ctx.child("norm"), pooled);
     ctx.tap(POOLED, pooled);
-    Operand<TFloat32> logits = new Dense(dim, numClasses).apply(ctx.child("head"), pooled);
+    Operand<TFloat32> logits = new Dense(dim, numClasses).apply(ctx.child("head").withPrecision(Precision.FP32), pooled);
     ctx.tap(LOGITS, logits);
     return logits;
   }

@@ -8,6 +8,7 @@ import dev.vittf.blocks.InteractiveWindowAttention;
 import dev.vittf.blocks.LayerNorm;
 import dev.vittf.blocks.ScalableSelfAttention;
 import dev.vittf.core.BuildContext;
+import dev.vittf.core.Precision;
 import dev.vittf.models.Network;
 import java.util.List;
 import org.tensorflow.Operand;
@@ -68,7 +69,7 @@ public record ScalableViT(ScalableViTConfig config) implements Network {
     Operand<TFloat32> pooled = tf.math.mean(x, tf.constant(new int[] {1, 2}));
     pooled = new LayerNorm(last, c.normEps()).apply(ctx.child("norm"), pooled);
     ctx.tap(POOLED, pooled);
-    Operand<TFloat32> logits = new Dense(last, c.numClasses()).apply(ctx.child("head"), pooled);
+    Operand<TFloat32> logits = new Dense(last, c.numClasses()).apply(ctx.child("head").withPrecision(Precision.FP32), pooled);
     ctx.tap(LOGITS, logits);
     return logits;
   }

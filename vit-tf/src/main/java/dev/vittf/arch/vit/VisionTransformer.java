@@ -7,6 +7,7 @@ import dev.vittf.blocks.TransformerBlock;
 import dev.vittf.core.BuildContext;
 import dev.vittf.core.Initializer;
 import dev.vittf.core.ParameterRole;
+import dev.vittf.core.Precision;
 import dev.vittf.models.Network;
 import dev.vittf.models.NormPlacement;
 import dev.vittf.models.Pool;
@@ -132,14 +133,14 @@ public record VisionTransformer(
       pooled = new LayerNorm(dim, normEps).apply(ctx.child("norm"), pooled);
     }
     ctx.tap(POOLED, pooled);
-    Operand<TFloat32> logits = new Dense(dim, numClasses).apply(ctx.child("head"), pooled);
+    Operand<TFloat32> logits = new Dense(dim, numClasses).apply(ctx.child("head").withPrecision(Precision.FP32), pooled);
     if (tanhHead) {
       logits = tf.math.tanh(logits);
     }
     if (distillationToken) {
       // DeiT at inference: the mean of the class-token head and the distillation-token head
       Operand<TFloat32> distilled = tf.gather(x, tf.constant(1), tf.constant(1));
-      Operand<TFloat32> dist = new Dense(dim, numClasses).apply(ctx.child("head_dist"), distilled);
+      Operand<TFloat32> dist = new Dense(dim, numClasses).apply(ctx.child("head_dist").withPrecision(Precision.FP32), distilled);
       ctx.tap(CLS_LOGITS, logits);
       ctx.tap(DISTILLATION_LOGITS, dist);
       logits = tf.math.mul(tf.constant(0.5f), tf.math.add(logits, dist));

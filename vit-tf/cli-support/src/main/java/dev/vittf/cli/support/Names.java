@@ -1,5 +1,6 @@
 package dev.vittf.cli.support;
 
+import dev.vittf.core.Precision;
 import dev.vittf.io.CheckpointSource;
 import dev.vittf.models.ConfigJson;
 import dev.vittf.models.Presets;
@@ -87,6 +88,31 @@ public final class Names {
     /** Picocli instantiates converters. */
     public ArchitectureName() {
       super("architecture", ConfigJson::architectures, "resnet");
+    }
+  }
+
+  /** A compute precision, {@code fp32} or {@code bf16} ({@code --precision=fp16: must be one of fp32, bf16}). */
+  public static final class PrecisionName implements ITypeConverter<Precision>, Ranges.Range {
+    /** Picocli instantiates converters. */
+    public PrecisionName() {}
+
+    @Override
+    public Precision convert(String value) {
+      try {
+        return Precision.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(rule());
+      }
+    }
+
+    @Override
+    public String rule() {
+      return "must be one of fp32, bf16";
+    }
+
+    @Override
+    public List<String> outside() {
+      return List.of("fp16");
     }
   }
 }
