@@ -154,7 +154,7 @@ public final class BuildContext {
    * that type (the store may keep the converted copy instead of converting at every run).
    */
   public <T extends TType> Operand<T> parameter(String name, ParameterRole role, Initializer init, Class<T> type, long... shape) {
-    return params.parameter(tf, new ParameterSpec(qualify(name), shape, role, init), type);
+    return build.params.parameter(tf, new ParameterSpec(qualify(name), shape, role, init), type);
   }
 
   /** Records a named intermediate output (attention maps, tokens...) under {@code <path>/<name>}. */
