@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
  * when {@code shuffle} is off); augmentation randomness is seeded by {@code (seed, epoch, index)}.
  * With {@code dropLast} only full batches are produced.
  */
-public final class BatchLoader {
+public final class BatchLoader implements BatchSource {
   private final ImageDataset data;
   private final int batchSize;
   private final long seed;
@@ -61,12 +61,19 @@ public final class BatchLoader {
     return data;
   }
 
+  @Override
+  public int size() {
+    return data.size();
+  }
+
   /** Images per (full) batch. */
+  @Override
   public int batchSize() {
     return batchSize;
   }
 
   /** Batches per epoch. */
+  @Override
   public int batchesPerEpoch() {
     return dropLast ? data.size() / batchSize : (data.size() + batchSize - 1) / batchSize;
   }
@@ -74,27 +81,14 @@ public final class BatchLoader {
   /** The sample order of an epoch. */
   public synchronized int[] order(int epoch) {
     if (epoch != cachedEpoch) {
-      int n = data.size();
-      int[] order = new int[n];
-      for (int i = 0; i < n; i++) {
-        order[i] = i;
-      }
-      if (shuffle) {
-        SplittableRandom r = new SplittableRandom(mix(seed, epoch, -1));
-        for (int i = n - 1; i > 0; i--) {
-          int j = r.nextInt(i + 1);
-          int t = order[i];
-          order[i] = order[j];
-          order[j] = t;
-        }
-      }
-      cachedOrder = order;
+      cachedOrder = order(data.size(), shuffle, seed, epoch);
       cachedEpoch = epoch;
     }
     return cachedOrder.clone();
   }
 
   /** Batch {@code index} of epoch {@code epoch}. */
+  @Override
   public Batch batch(int epoch, int index) {
     int count = batchesPerEpoch();
     if (index < 0 || index >= count) {
@@ -154,6 +148,24 @@ public final class BatchLoader {
       }
     }
     return new Batch(out, labels, h, w, c);
+  }
+
+  /** The sample order of an epoch of {@code n} samples: {@code 0..n-1}, or a Fisher-Yates permutation seeded by (seed, epoch). */
+  static int[] order(int n, boolean shuffle, long seed, int epoch) {
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    if (shuffle) {
+      SplittableRandom r = new SplittableRandom(mix(seed, epoch, -1));
+      for (int i = n - 1; i > 0; i--) {
+        int j = r.nextInt(i + 1);
+        int t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+      }
+    }
+    return order;
   }
 
   /** A 64-bit seed mixing (seed, epoch, index) with SplitMix64 finalisers. */

@@ -153,6 +153,63 @@ public final class ImageDataset {
         Arrays.copyOf(labels, k), classNames);
   }
 
+  /** The first {@code n} images of every class (all of a class that has fewer), in their order. */
+  public ImageDataset firstPerClass(int n) {
+    int[] taken = new int[numClasses()];
+    List<Integer> keep = new ArrayList<>();
+    for (int i = 0; i < size(); i++) {
+      if (taken[labels[i]]++ < n) {
+        keep.add(i);
+      }
+    }
+    byte[] px = new byte[Math.multiplyExact(keep.size(), imageSize())];
+    int[] y = new int[keep.size()];
+    for (int j = 0; j < y.length; j++) {
+      System.arraycopy(pixels, keep.get(j) * imageSize(), px, j * imageSize(), imageSize());
+      y[j] = labels[keep.get(j)];
+    }
+    return ImageDataset.of(height, width, channels, px, y, classNames);
+  }
+
+  /**
+   * Only the images of the given classes, relabelled {@code 0..k-1} in the order given, keeping their
+   * names (a transfer experiment pretrains on some classes and fine-tunes on the others).
+   *
+   * @throws DataException if a class index is out of range, repeated, or selects no image
+   */
+  public ImageDataset onlyClasses(List<Integer> classes) {
+    int[] newLabel = new int[numClasses()];
+    Arrays.fill(newLabel, -1);
+    List<String> names = new ArrayList<>();
+    for (int k : classes) {
+      if (k < 0 || k >= numClasses()) {
+        throw new DataException("class " + k + " is outside the dataset's classes [0, " + numClasses() + ")");
+      }
+      if (newLabel[k] >= 0) {
+        throw new DataException("class " + k + " is selected twice");
+      }
+      newLabel[k] = names.size();
+      names.add(classNames.get(k));
+    }
+    int n = 0;
+    for (int y : labels) {
+      n += newLabel[y] >= 0 ? 1 : 0;
+    }
+    if (n == 0) {
+      throw new DataException("no image has one of the classes " + classes);
+    }
+    byte[] px = new byte[Math.multiplyExact(n, imageSize())];
+    int[] y = new int[n];
+    int at = 0;
+    for (int i = 0; i < size(); i++) {
+      if (newLabel[labels[i]] >= 0) {
+        System.arraycopy(pixels, i * imageSize(), px, at * imageSize(), imageSize());
+        y[at++] = newLabel[labels[i]];
+      }
+    }
+    return new ImageDataset(height, width, channels, px, y, List.copyOf(names));
+  }
+
   /**
    * This dataset at another image size and channel count: bilinear resizing (align-corners=false,
    * like PyTorch's {@code interpolate} without antialiasing) and channel adaptation (grey to RGB by

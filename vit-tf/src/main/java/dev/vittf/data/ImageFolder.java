@@ -73,6 +73,55 @@ public final class ImageFolder {
     return ImageDataset.of(height, width, channels, pixels, y, classNames);
   }
 
+  /**
+   * Writes a dataset as an image folder: {@code dir/<class name>/<index>.png}, 8-bit grey or RGB PNGs, the
+   * index being the image's position in the dataset (zero-padded). The folder is written in a temporary sibling
+   * and renamed when complete, so it is never seen half-written.
+   *
+   * @throws IOException if {@code dir} exists or a file cannot be written
+   */
+  public static void write(ImageDataset data, Path dir) throws IOException {
+    if (data.channels() != 1 && data.channels() != 3) {
+      throw new DataException("image folders hold 1- or 3-channel images, not " + data.channels());
+    }
+    if (Files.exists(dir)) {
+      throw new java.nio.file.FileAlreadyExistsException(dir.toString(), null, "exists; choose a new folder");
+    }
+    Path abs = dir.toAbsolutePath();
+    Files.createDirectories(abs.getParent());
+    Path tmp = Files.createTempDirectory(abs.getParent(), "." + abs.getFileName() + dev.vittf.core.AtomicFiles.TEMP_MARK);
+    try {
+      int digits = String.valueOf(data.size() - 1).length();
+      byte[] img = new byte[data.imageSize()];
+      for (int i = 0; i < data.size(); i++) {
+        Path classDir = Files.createDirectories(tmp.resolve(data.classNames().get(data.label(i))));
+        data.copyImage(i, img, 0);
+        BufferedImage b = new BufferedImage(data.width(), data.height(),
+            data.channels() == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_3BYTE_BGR);
+        for (int y = 0; y < data.height(); y++) {
+          for (int x = 0; x < data.width(); x++) {
+            for (int c = 0; c < data.channels(); c++) {
+              b.getRaster().setSample(x, y, c, img[(y * data.width() + x) * data.channels() + c] & 0xff);
+            }
+          }
+        }
+        String name = String.format(Locale.ROOT, "%0" + digits + "d.png", i);
+        if (!ImageIO.write(b, "png", classDir.resolve(name).toFile())) {
+          throw new IOException("no PNG writer available");
+        }
+      }
+      Files.move(tmp, abs, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      if (Files.exists(tmp)) {
+        try (Stream<Path> s = Files.walk(tmp)) {
+          for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            Files.deleteIfExists(p);
+          }
+        }
+      }
+    }
+  }
+
   private static boolean hasImageExtension(Path p) {
     String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
     return EXTENSIONS.stream().anyMatch(n::endsWith);

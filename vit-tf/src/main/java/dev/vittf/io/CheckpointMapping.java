@@ -89,6 +89,28 @@ public record CheckpointMapping(
    * @throws CheckpointMismatchException listing every missing, unexpected and mis-shaped tensor
    */
   public Map<String, HostTensor> toOurs(Map<String, HostTensor> theirs, List<ParameterSpec> ours, boolean resamplePositions) {
+    Partial p = partial(theirs, ours, resamplePositions);
+    if (!p.missing().isEmpty() || !p.unexpected().isEmpty() || !p.misshaped().isEmpty()) {
+      throw new CheckpointMismatchException(source, p.missing(), p.unexpected(), p.misshaped());
+    }
+    return p.loaded();
+  }
+
+  /**
+   * What a lenient load finds: the tensors that fit, converted, and every problem.
+   *
+   * @param loaded our parameters that fit, converted to our names and layouts
+   * @param missing checkpoint tensors the table names but the checkpoint lacks
+   * @param unexpected checkpoint tensors no entry claims
+   * @param misshaped checkpoint tensors of another shape than our parameter needs (with both shapes)
+   */
+  public record Partial(Map<String, HostTensor> loaded, List<String> missing, List<String> unexpected, List<String> misshaped) {}
+
+  /**
+   * Converts every tensor that fits and reports the rest instead of failing (a warm start for fine-tuning
+   * loads what fits and re-initialises the rest); {@link #toOurs(Map, List, boolean)} is the strict form.
+   */
+  public Partial partial(Map<String, HostTensor> theirs, List<ParameterSpec> ours, boolean resamplePositions) {
     if (resamplePositions) {
       theirs = resampled(theirs);
     }
@@ -156,10 +178,7 @@ public record CheckpointMapping(
     if (!uncovered.isEmpty()) {
       throw new IllegalStateException("mapping " + source + " does not cover parameters " + uncovered);
     }
-    if (!missing.isEmpty() || !unexpected.isEmpty() || !misshaped.isEmpty()) {
-      throw new CheckpointMismatchException(source, missing, unexpected, misshaped);
-    }
-    return out;
+    return new Partial(out, List.copyOf(missing), List.copyOf(unexpected), List.copyOf(misshaped));
   }
 
   // Concatenation along the first axis, or null if the trailing shapes differ.

@@ -22,6 +22,14 @@ public final class CheckpointMismatchException extends IllegalArgumentException 
     this.misshaped = List.copyOf(misshaped);
   }
 
+  /** A mismatch that is not about single tensors (another architecture, a head that cannot be kept). */
+  public CheckpointMismatchException(String message) {
+    super(message);
+    this.missing = List.of();
+    this.unexpected = List.of();
+    this.misshaped = List.of();
+  }
+
   private static String part(String label, List<String> items) {
     return items.isEmpty() ? "" : label + " " + items.size() + " " + items + "; ";
   }

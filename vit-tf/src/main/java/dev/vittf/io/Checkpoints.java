@@ -161,7 +161,16 @@ public final class Checkpoints {
   /** Saves weights under our names with config and labels as metadata (see {@link #save(VitModel, Path, List)}). */
   public static void save(Map<String, HostTensor> weights, ModelConfig config, List<String> labels, Path file)
       throws IOException {
-    Map<String, String> meta = new java.util.LinkedHashMap<>();
+    save(weights, config, labels, Map.of(), file);
+  }
+
+  /**
+   * Like {@link #save(Map, ModelConfig, List, Path)}, with more metadata (e.g. {@value #PREPROCESSING}, the
+   * eval preprocessing as JSON, which {@code ImagePipeline.forModel} reads back).
+   */
+  public static void save(Map<String, HostTensor> weights, ModelConfig config, List<String> labels, Map<String, String> extra,
+      Path file) throws IOException {
+    Map<String, String> meta = new java.util.LinkedHashMap<>(extra);
     meta.put("format", "vit-tf");
     meta.put("architecture", config.architecture());
     meta.put("config", dev.vittf.models.ConfigJson.toJson(config));
@@ -170,6 +179,9 @@ public final class Checkpoints {
     }
     SafeTensors.write(file, weights, meta);
   }
+
+  /** The metadata key of the eval preprocessing (a JSON object in one of the forms {@code ImagePipeline} reads). */
+  public static final String PREPROCESSING = "preprocessing";
 
   /**
    * The config saved with one of our checkpoints ({@link #save(Map, ModelConfig, List, Path)}), or empty if the

@@ -63,6 +63,9 @@ public record ImagePipeline(
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** The key of this library's own JSON form of a pipeline ({@link #toJson}), which {@link #fromJson} reads back exactly. */
+  public static final String OWN_FORM = "vit_tf_pipeline";
+
   /**
    * The output size of the resize step.
    *
@@ -142,8 +145,11 @@ public record ImagePipeline(
       throw new IllegalArgumentException("mean and std must both be given or both be absent");
     }
     if (mean != null) {
+      // One value serves every channel (a grey model's statistics; torchvision's Normalize broadcasts it too).
+      mean = mean.length == 1 ? new float[] {mean[0], mean[0], mean[0]} : mean;
+      std = std.length == 1 ? new float[] {std[0], std[0], std[0]} : std;
       if (mean.length != 3 || std.length != 3) {
-        throw new IllegalArgumentException("mean and std need 3 values (RGB), got " + mean.length + " and " + std.length);
+        throw new IllegalArgumentException("mean and std need 3 values (RGB) or 1, got " + mean.length + " and " + std.length);
       }
       for (float s : std) {
         if (!(s != 0 && Float.isFinite(s))) {
@@ -288,6 +294,13 @@ public record ImagePipeline(
    * @throws IllegalArgumentException naming the path if it declares no pipeline
    */
   public static ImagePipeline forModel(Path path) throws IOException {
+    if (!Files.isDirectory(path) && path.getFileName().toString().endsWith(".safetensors")) {
+      String json = dev.vittf.io.SafeTensors.read(path).metadata().get(dev.vittf.io.Checkpoints.PREPROCESSING);
+      if (json == null) {
+        throw new IllegalArgumentException(path + ": has no '" + dev.vittf.io.Checkpoints.PREPROCESSING + "' metadata");
+      }
+      return fromJson(JSON.readTree(json), path + " metadata '" + dev.vittf.io.Checkpoints.PREPROCESSING + "'");
+    }
     if (Files.isDirectory(path)) {
       Path hf = path.resolve("preprocessor_config.json");
       if (Files.isRegularFile(hf)) {
@@ -322,8 +335,23 @@ public record ImagePipeline(
     } catch (IOException e) {
       throw new IllegalArgumentException(file + ": not valid JSON (" + e.getMessage() + ")", e);
     }
+    return fromJson(root, file.toString());
+  }
+
+  /**
+   * The pipeline one of the JSON forms declares (a transformers preprocessor config, a timm config with or
+   * without {@code pretrained_cfg}, a torchvision {@code preprocessing} block); {@code file} names it in errors.
+   */
+  public static ImagePipeline fromJson(JsonNode root, String file) {
     if (root == null || !root.isObject()) {
       throw new IllegalArgumentException(file + ": expected a JSON object");
+    }
+    if (root.has(OWN_FORM)) {
+      try {
+        return JSON.treeToValue(root.get(OWN_FORM), ImagePipeline.class);
+      } catch (IOException | IllegalArgumentException e) {
+        throw new IllegalArgumentException(file + ": '" + OWN_FORM + "' is not a valid pipeline (" + e.getMessage() + ")", e);
+      }
     }
     try {
       if (root.has("image_processor_type") || root.has("feature_extractor_type") || root.has("do_resize")
@@ -350,6 +378,41 @@ public record ImagePipeline(
   }
 
   // ---------------------------------------------------------------- applying
+
+  /**
+   * This pipeline for a model run at {@code height × width} (fine-tuning at another resolution, as timm's
+   * {@code resolve_data_config} does for the model's input size): the crop becomes {@code height × width}
+   * and the resize scales by the same factor (timm's {@code crop_pct} is kept); without a crop, the resize
+   * is exactly {@code height × width}. Returns {@code this} when the output already has that size.
+   */
+  public ImagePipeline atSize(int height, int width) {
+    if (outputHeight() == height && outputWidth() == width) {
+      return this;
+    }
+    if (crop == Crop.NONE) {
+      return new ImagePipeline(name + " at " + height + "x" + width, new Resize(Resize.Kind.EXACT, height, width, 0, 0), filter,
+          crop, 0, 0, fill, arithmetic, rescaleFactor, mean, std);
+    }
+    double fh = (double) height / cropHeight;
+    double fw = (double) width / cropWidth;
+    Resize r = switch (resize.kind()) {
+      case EXACT -> new Resize(Resize.Kind.EXACT, (int) Math.floor(resize.height() * fh), (int) Math.floor(resize.width() * fw), 0, 0);
+      case SHORTEST_EDGE -> new Resize(Resize.Kind.SHORTEST_EDGE, 0, 0, (int) Math.floor(resize.shortest() * fh), 0);
+      case KEEP_RATIO -> new Resize(Resize.Kind.KEEP_RATIO, (int) Math.floor(resize.height() * fh),
+          (int) Math.floor(resize.width() * fw), 0, resize.longest());
+      case NONE -> resize;
+    };
+    return new ImagePipeline(name + " at " + height + "x" + width, r, filter, crop, height, width, fill, arithmetic, rescaleFactor,
+        mean, std);
+  }
+
+  /**
+   * This pipeline as JSON in this library's own form ({@value #OWN_FORM}: every setting, so {@link #fromJson}
+   * rebuilds exactly this pipeline); fine-tuned checkpoints carry it as metadata.
+   */
+  public String toJson() {
+    return JSON.createObjectNode().set(OWN_FORM, JSON.valueToTree(this)).toString();
+  }
 
   /** The output height, or -1 if it depends on the image (shorter-edge resize without crop). */
   public int outputHeight() {
@@ -383,10 +446,18 @@ public record ImagePipeline(
       h = cropHeight;
       w = cropWidth;
     }
-    float[] out = new float[h * w * 3];
+    return toFloats(px);
+  }
+
+  /**
+   * The last steps of the pipeline on already resized and cropped RGB pixels: uint8 to float with this
+   * pipeline's arithmetic, then the normalisation (training augmentation ends with the same steps).
+   */
+  public float[] toFloats(byte[] rgb) {
+    float[] out = new float[rgb.length];
     float factor255 = 255f;
     for (int i = 0; i < out.length; i++) {
-      int v = px[i] & 0xff;
+      int v = rgb[i] & 0xff;
       float x = arithmetic == Arithmetic.TRANSFORMERS ? (float) (v * rescaleFactor) : v / factor255;
       if (mean != null) {
         int c = i % 3;
@@ -566,8 +637,11 @@ public record ImagePipeline(
     if (v.isNumber()) {
       return new double[] {v.asDouble(), v.asDouble(), v.asDouble()};
     }
+    if (v.isArray() && v.size() == 1 && v.get(0).isNumber()) {
+      return new double[] {v.get(0).asDouble(), v.get(0).asDouble(), v.get(0).asDouble()}; // a grey model's statistics
+    }
     if (!v.isArray() || v.size() != 3) {
-      throw new IllegalArgumentException(key + " must be a list of 3 numbers (RGB), got " + v);
+      throw new IllegalArgumentException(key + " must be a list of 3 numbers (RGB) or 1, got " + v);
     }
     List<Double> out = new ArrayList<>();
     for (JsonNode e : v) {

@@ -51,11 +51,21 @@ public final class AdamW {
    * @param gradient its gradient
    * @param shape its static shape
    * @param decay whether decoupled weight decay applies
+   * @param lrScale multiplier of the learning rate for this variable (layer-wise decay; 1 normally)
    */
-  public record Target(String name, Output<TFloat32> variable, Operand<TFloat32> gradient, long[] shape, boolean decay) {
+  public record Target(String name, Output<TFloat32> variable, Operand<TFloat32> gradient, long[] shape, boolean decay,
+      double lrScale) {
     /** Copies the shape. */
     public Target {
       shape = shape.clone();
+      if (!(lrScale > 0 && Double.isFinite(lrScale))) {
+        throw new IllegalArgumentException(name + ": learning-rate scale must be positive and finite, got " + lrScale);
+      }
+    }
+
+    /** A target trained at the base learning rate. */
+    public Target(String name, Output<TFloat32> variable, Operand<TFloat32> gradient, long[] shape, boolean decay) {
+      this(name, variable, gradient, shape, decay, 1);
     }
 
     @Override
@@ -75,7 +85,7 @@ public final class AdamW {
 
     @Override
     public String toString() {
-      return name + Arrays.toString(shape) + (decay ? " decay" : "");
+      return name + Arrays.toString(shape) + (decay ? " decay" : "") + (lrScale != 1 ? " lr x" + lrScale : "");
     }
   }
 
@@ -114,9 +124,12 @@ public final class AdamW {
     Operand<TFloat32> b1 = tf.constant((float) hyper.beta1());
     Operand<TFloat32> b2 = tf.constant((float) hyper.beta2());
     Operand<TFloat32> eps = tf.constant((float) hyper.epsilon());
-    Operand<TFloat32> decayRate = tf.math.mul(lr, tf.constant((float) hyper.weightDecay()));
     List<Op> updates = new ArrayList<>();
+    Map<Double, Operand<TFloat32>> rates = new LinkedHashMap<>();
     for (Target t : targets) {
+      // Layer-wise decay: one scaled rate per distinct scale; the weight decay follows the scaled rate, as in timm.
+      Operand<TFloat32> rate = rates.computeIfAbsent(t.lrScale(), k -> k == 1 ? lr : tf.math.mul(lr, tf.constant((float) (double) k)));
+      Operand<TFloat32> decayRate = tf.math.mul(rate, tf.constant((float) hyper.weightDecay()));
       Output<TFloat32> m = slot(graph, init, M_PREFIX + t.name(), t.shape());
       Output<TFloat32> v = slot(graph, init, V_PREFIX + t.name(), t.shape());
       Ops step = gated;
@@ -124,7 +137,7 @@ public final class AdamW {
         Op decay = gated.assignSub(t.variable(), gated.math.mul(t.variable(), decayRate));
         step = tf.withControlDependencies(List.of(gate, decay));
       }
-      updates.add(step.train.applyAdam(t.variable(), m, v, beta1Power, beta2Power, lr, b1, b2, eps, t.gradient()));
+      updates.add(step.train.applyAdam(t.variable(), m, v, beta1Power, beta2Power, rate, b1, b2, eps, t.gradient()));
     }
     this.update = tf.withControlDependencies(updates).withName("adamw_update").noOp();
   }

@@ -4,7 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vittf.core.AtomicFiles;
+import dev.vittf.core.HostTensor;
 import dev.vittf.data.BatchLoader;
+import dev.vittf.data.BatchSource;
+import dev.vittf.data.ImageTransforms;
+import dev.vittf.io.Checkpoints;
 import dev.vittf.data.ImageDataset;
 import dev.vittf.data.Normalization;
 import dev.vittf.models.ModelConfig;
@@ -19,6 +23,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.LongFunction;
+import java.util.function.UnaryOperator;
 
 /**
  * The training loop: epochs of {@link Trainer#step} over a shuffled {@link BatchLoader}, evaluation
@@ -28,7 +34,8 @@ import java.util.Map;
  *   <li>{@value #CHECKPOINT}: the full training state (weights, AdamW moments, step, seed, history,
  *       normalisation), from which {@code resume} continues exactly where it stopped;
  *   <li>{@value #WEIGHTS}: the model weights only, loadable into an inference {@code VitModel} with
- *       {@code Checkpoints.load(model, file, CheckpointSource.NATIVE)};
+ *       {@code Checkpoints.load(model, file, CheckpointSource.NATIVE)}, with the config, the labels and the
+ *       eval preprocessing as metadata (what the classifier and the SavedModel exporter read);
  *   <li>{@value #METRICS}: one CSV line per epoch.
  * </ul>
 
@@ -81,6 +88,30 @@ public final class Fit {
   private Fit() {}
 
   /**
+   * Everything a run needs besides its output folder.
+   *
+   * @param model the model to train
+   * @param train the hyper-parameters
+   * @param trainBatches the training batches for a seed (the trainer's, restored on resume)
+   * @param evalBatches the evaluation batches, run after every epoch
+   * @param labels class names by logit, saved with the weights
+   * @param exportMetadata more metadata of {@value #WEIGHTS} (e.g. {@link dev.vittf.io.Checkpoints#PREPROCESSING})
+   * @param checkpointMetadata more metadata of {@value #CHECKPOINT}
+   * @param initialWeights from the trainer's seeded initial weights to the weights training starts from
+   *     (a warm start overlays a pretrained checkpoint); not called when a run resumes
+   */
+  public record Job(ModelConfig model, TrainConfig train, LongFunction<BatchSource> trainBatches, BatchSource evalBatches,
+      List<String> labels, Map<String, String> exportMetadata, Map<String, String> checkpointMetadata,
+      UnaryOperator<Map<String, HostTensor>> initialWeights) {
+    /** Copies the lists and maps. */
+    public Job {
+      labels = List.copyOf(labels);
+      exportMetadata = Map.copyOf(exportMetadata);
+      checkpointMetadata = Map.copyOf(checkpointMetadata);
+    }
+  }
+
+  /**
    * Trains {@code model} on {@code trainData}, evaluating on {@code testData} after every epoch.
    *
    * @param resume continue from {@code outputDir/checkpoint.safetensors} if it exists
@@ -91,22 +122,58 @@ public final class Fit {
       Path outputDir, boolean resume, Listener listener) throws IOException {
     Trainer.checkCompatible(trainData, model, "training data");
     Trainer.checkCompatible(testData, model, "test data");
-    Files.createDirectories(outputDir);
-    Path checkpoint = outputDir.resolve(CHECKPOINT);
     Normalization norm = Normalization.of(trainData);
-    int perEpoch = trainData.size() / train.batchSize();
-    if (perEpoch == 0) {
+    if (trainData.size() < train.batchSize()) {
       throw new dev.vittf.data.DataException("training data has " + trainData.size() + " images, fewer than one batch of " + train.batchSize());
     }
-    long totalSteps = (long) train.epochs() * perEpoch;
+    Map<String, String> meta = new LinkedHashMap<>();
+    meta.put("normalization_mean", Arrays.toString(norm.mean()));
+    meta.put("normalization_std", Arrays.toString(norm.std()));
+    Job job = new Job(model, train, seed -> new BatchLoader(trainData, train.batchSize(), seed, true, true, norm, train.augmentation()),
+        BatchLoader.evaluation(testData, Math.max(train.batchSize(), 256), norm), trainData.classNames(),
+        Map.of(Checkpoints.PREPROCESSING, ImageTransforms.exactSizeJson(model, norm)), meta, w -> w);
+    return run(job, outputDir, resume, listener);
+  }
+
+  /**
+   * Runs a job: epochs of steps, an evaluation after each, and the files of this class written after each.
+   *
+   * @param resume continue from {@code outputDir/checkpoint.safetensors} if it exists (it must have been
+   *     written for the same classes)
+   * @throws dev.vittf.data.DataException if the data does not fit the model or the checkpoint
+   * @throws NonFiniteLossException if the loss becomes NaN or infinite
+   */
+  public static Result run(Job job, Path outputDir, boolean resume, Listener listener) throws IOException {
+    ModelConfig model = job.model();
+    TrainConfig train = job.train();
+    Files.createDirectories(outputDir);
+    Path checkpoint = outputDir.resolve(CHECKPOINT);
     List<EpochRecord> history = new ArrayList<>();
     double trainSeconds = 0;
-    try (Trainer trainer = Trainer.create(model, train, totalSteps)) {
-      if (resume && Files.exists(checkpoint)) {
+    String labelsJson = JSON.writeValueAsString(job.labels());
+    try (Trainer trainer = Trainer.create(model, train, 1)) {
+      boolean resumed = resume && Files.exists(checkpoint);
+      if (resumed) {
+        // The classes first: a run on other data would otherwise fail on the head's shape, less clearly.
+        String saved = dev.vittf.io.SafeTensors.read(checkpoint).metadata().get(Checkpoints.LABELS);
+        if (saved != null && !saved.equals(labelsJson)) {
+          throw new dev.vittf.data.DataException(checkpoint + ": was trained on the classes " + saved + ", the data has "
+              + labelsJson + "; resume with the same data, or use another --output");
+        }
         Map<String, String> meta = trainer.restore(checkpoint);
         history.addAll(parseHistory(meta.getOrDefault("history", "[]")));
       }
-      BatchLoader loader = new BatchLoader(trainData, train.batchSize(), trainer.seed(), true, true, norm, train.augmentation());
+      BatchSource loader = job.trainBatches().apply(trainer.seed());
+      int perEpoch = loader.batchesPerEpoch();
+      if (perEpoch == 0) {
+        throw new dev.vittf.data.DataException("training data has " + loader.size() + " images, fewer than one batch of "
+            + train.batchSize());
+      }
+      long totalSteps = (long) train.epochs() * perEpoch;
+      trainer.setTotalSteps(totalSteps);
+      if (!resumed) {
+        trainer.loadWeights(job.initialWeights().apply(trainer.weights()));
+      }
       listener.started(totalSteps, trainer.globalStep(), perEpoch, train.batchSize());
       long lastGoodStep = Files.exists(checkpoint) ? trainer.globalStep() : -1;
       while (trainer.globalStep() < totalSteps) {
@@ -132,23 +199,29 @@ public final class Fit {
         trainSeconds += secs;
         int steps = perEpoch - first;
         long e0 = System.nanoTime();
-        Trainer.Evaluation ev = trainer.evaluate(testData, norm, Math.max(train.batchSize(), 256));
+        Trainer.Evaluation ev = trainer.evaluate(job.evalBatches());
         double evalSecs = (System.nanoTime() - e0) / 1e9;
         EpochRecord rec = new EpochRecord(epoch + 1, trainer.globalStep(), lossSum / steps, ev.accuracy(), ev.loss(), secs, evalSecs,
             steps * (double) train.batchSize() / secs);
         history.add(rec);
-        Map<String, String> meta = new LinkedHashMap<>();
+        Map<String, String> meta = new LinkedHashMap<>(job.checkpointMetadata());
         meta.put("history", JSON.writeValueAsString(history));
-        meta.put("normalization_mean", Arrays.toString(norm.mean()));
-        meta.put("normalization_std", Arrays.toString(norm.std()));
+        meta.put(Checkpoints.LABELS, labelsJson);
         trainer.save(checkpoint, meta);
         lastGoodStep = trainer.globalStep();
-        trainer.exportWeights(outputDir.resolve(WEIGHTS));
+        Checkpoints.save(trainer.weights(), model, job.labels(), withStep(job.exportMetadata(), trainer.globalStep()),
+            outputDir.resolve(WEIGHTS));
         writeMetrics(outputDir.resolve(METRICS), history);
         listener.epochEnded(rec, List.copyOf(history), outputDir);
       }
       return new Result(List.copyOf(history), outputDir, trainSeconds, trainer.parameterCount());
     }
+  }
+
+  private static Map<String, String> withStep(Map<String, String> meta, long step) {
+    Map<String, String> out = new LinkedHashMap<>(meta);
+    out.put("step", Long.toString(step));
+    return out;
   }
 
   static List<EpochRecord> parseHistory(String json) throws JsonProcessingException {

@@ -26,6 +26,8 @@ import dev.vittf.data.Augmentation;
  * @param threads TensorFlow intra-op threads, 0 for TensorFlow's default
  * @param precision compute precision of the forward and backward passes (bf16: float32 master weights and AdamW
  *     state; see {@link Builder#precision})
+ * @param freeze which parameters train ({@link Freeze#NONE}: all)
+ * @param layerDecay layer-wise learning-rate decay factor in (0, 1] ({@link LayerDecay}; 1 = off)
  */
 public record TrainConfig(
     int epochs,
@@ -42,7 +44,9 @@ public record TrainConfig(
     long seed,
     Augmentation augmentation,
     int threads,
-    Precision precision) {
+    Precision precision,
+    Freeze freeze,
+    double layerDecay) {
 
   /** Validates every field; throws {@link dev.vittf.core.InvalidConfigException} listing all violations. */
   public TrainConfig {
@@ -62,6 +66,8 @@ public record TrainConfig(
     c.notNull("augmentation", augmentation);
     c.require(threads >= 0, "threads", threads, "must be >= 0 (0 = TensorFlow default)");
     c.notNull("precision", precision);
+    c.notNull("freeze", freeze);
+    c.require(layerDecay > 0 && layerDecay <= 1, "layerDecay", layerDecay, "must be in (0, 1] (1 = no layer-wise decay)");
     c.throwIfInvalid();
   }
 
@@ -78,7 +84,7 @@ public record TrainConfig(
   /**
    * A builder with DeiT-like defaults: 10 epochs, batch 128, lr 1e-3 (min 1e-5), 500 warm-up steps,
    * weight decay 0.05, betas (0.9, 0.999), eps 1e-8, no label smoothing, clipping at norm 1, seed 0, no
-   * augmentation.
+   * augmentation, nothing frozen, no layer-wise decay.
    */
   public static Builder builder() {
     return new Builder();
@@ -101,6 +107,8 @@ public record TrainConfig(
     private Augmentation augmentation = Augmentation.NONE;
     private int threads;
     private Precision precision = Precision.FP32;
+    private Freeze freeze = Freeze.NONE;
+    private double layerDecay = 1;
 
     private Builder() {}
 
@@ -120,6 +128,8 @@ public record TrainConfig(
       augmentation = c.augmentation;
       threads = c.threads;
       precision = c.precision;
+      freeze = c.freeze;
+      layerDecay = c.layerDecay;
     }
 
     /** Passes over the training set. */
@@ -211,10 +221,22 @@ public record TrainConfig(
       return this;
     }
 
+    /** Which parameters train. */
+    public Builder freeze(Freeze v) {
+      freeze = v;
+      return this;
+    }
+
+    /** Layer-wise learning-rate decay factor (1 = off). */
+    public Builder layerDecay(double v) {
+      layerDecay = v;
+      return this;
+    }
+
     /** Validates and builds. */
     public TrainConfig build() {
       return new TrainConfig(epochs, batchSize, learningRate, minLearningRate, warmupSteps, weightDecay, beta1, beta2,
-          epsilon, labelSmoothing, clipNorm, seed, augmentation, threads, precision);
+          epsilon, labelSmoothing, clipNorm, seed, augmentation, threads, precision, freeze, layerDecay);
     }
   }
 }

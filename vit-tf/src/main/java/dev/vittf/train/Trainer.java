@@ -7,6 +7,7 @@ import dev.vittf.core.Mode;
 import dev.vittf.core.ParameterSpec;
 import dev.vittf.data.Batch;
 import dev.vittf.data.BatchLoader;
+import dev.vittf.data.BatchSource;
 import dev.vittf.data.DataException;
 import dev.vittf.data.ImageDataset;
 import dev.vittf.data.Normalization;
@@ -83,7 +84,7 @@ public final class Trainer implements AutoCloseable {
 
   private final ModelConfig config;
   private final TrainConfig train;
-  private final LrSchedule schedule;
+  private LrSchedule schedule;
   private final Graph graph;
   private final Session session;
   private final GraphParameterStore store;
@@ -100,6 +101,7 @@ public final class Trainer implements AutoCloseable {
   private final Op update;
   private final VariableIo state;
   private final List<String> decayed = new ArrayList<>();
+  private final Map<String, Double> trained = new LinkedHashMap<>();
   private long step;
   private long seed;
   /** Whether the parameters hold values (random initial ones, or loaded or restored). Guarded by {@code this}. */
@@ -133,7 +135,12 @@ public final class Trainer implements AutoCloseable {
       Operand<TFloat32> perExample = tf.nn.softmaxCrossEntropyWithLogits(logits, targets).loss();
       loss = tf.withName("loss").math.mean(perExample, tf.constant(0));
 
-      List<ParameterSpec> params = store.parameters();
+      List<ParameterSpec> all = store.parameters();
+      List<ParameterSpec> params = all.stream().filter(p -> train.freeze().trains(p.name())).toList();
+      if (params.isEmpty()) {
+        throw new IllegalArgumentException(config.architecture() + ": freeze " + train.freeze() + " leaves no parameter to train");
+      }
+      Map<String, Double> lrScales = LayerDecay.scales(all.stream().map(ParameterSpec::name).toList(), train.layerDecay());
       Output<?>[] reads = new Output<?>[params.size()];
       for (int i = 0; i < reads.length; i++) {
         reads[i] = g.operation(params.get(i).name() + "/read").output(0);
@@ -169,7 +176,8 @@ public final class Trainer implements AutoCloseable {
         if (decay) {
           decayed.add(p.name());
         }
-        targetsList.add(new AdamW.Target(p.name(), store.variable(p.name()), gi, p.shape(), decay));
+        trained.put(p.name(), lrScales.get(p.name()));
+        targetsList.add(new AdamW.Target(p.name(), store.variable(p.name()), gi, p.shape(), decay, lrScales.get(p.name())));
       }
       AdamW adamw = new AdamW(g, tf, targetsList,
           new AdamW.Hyper(train.beta1(), train.beta2(), train.epsilon(), train.weightDecay()), lr, beta1Power, beta2Power);
@@ -177,7 +185,7 @@ public final class Trainer implements AutoCloseable {
 
       Map<String, Output<TFloat32>> vars = new LinkedHashMap<>();
       Map<String, long[]> shapes = new LinkedHashMap<>();
-      for (ParameterSpec p : params) {
+      for (ParameterSpec p : all) {
         vars.put(p.name(), store.variable(p.name()));
         shapes.put(p.name(), p.shape());
       }
@@ -248,6 +256,11 @@ public final class Trainer implements AutoCloseable {
     return train;
   }
 
+  /** Sets the run's length, for the learning-rate schedule (when it is known only after a restore). */
+  void setTotalSteps(long totalSteps) {
+    schedule = train.schedule(totalSteps);
+  }
+
   /** The learning-rate schedule. */
   public LrSchedule schedule() {
     return schedule;
@@ -268,7 +281,15 @@ public final class Trainer implements AutoCloseable {
     return List.copyOf(decayed);
   }
 
-  /** Every trained parameter (the store's list), in registration order. */
+  /**
+   * The parameters that train (all but the {@linkplain TrainConfig#freeze() frozen} ones) with their
+   * learning-rate multiplier ({@linkplain TrainConfig#layerDecay() layer-wise decay}), in registration order.
+   */
+  public Map<String, Double> trainedParameters() {
+    return new LinkedHashMap<>(trained);
+  }
+
+  /** Every parameter of the model (the store's list, frozen ones included), in registration order. */
   public List<ParameterSpec> parameters() {
     return store.parameters();
   }
@@ -494,8 +515,18 @@ public final class Trainer implements AutoCloseable {
     return evaluate(model, BatchLoader.evaluation(data, batchSize, norm));
   }
 
+  /**
+   * Evaluates the current weights on every batch of a source (in order; the source decides the
+   * preprocessing) with the inference graph.
+   */
+  public Evaluation evaluate(BatchSource source) {
+    VitModel model = inferenceModel();
+    model.loadWeights(weights());
+    return evaluate(model, source);
+  }
+
   /** Accuracy and mean cross-entropy of an inference model on every batch of a loader. */
-  public static Evaluation evaluate(VitModel model, BatchLoader loader) {
+  public static Evaluation evaluate(VitModel model, BatchSource loader) {
     long correct = 0;
     double lossSum = 0;
     int count = 0;

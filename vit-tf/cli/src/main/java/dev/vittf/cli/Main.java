@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
     description = "Vision transformers as TensorFlow graphs.",
     subcommands = {DemoCommand.class, ParityCommand.class, PresetsCommand.class, BenchCommand.class,
         BenchAllCommand.class, TrainCommand.class, TrainBenchCommand.class, ClassifyCommand.class,
-        PreprocessCommand.class, InspectCommand.class, ConvertCommand.class})
+        PreprocessCommand.class, InspectCommand.class, ConvertCommand.class, IdxToFolderCommand.class})
 public final class Main implements Callable<Integer> {
   /** JavaCPP's physical-memory limit property (see {@link #main}). */
   static final String JAVACPP_MAX_PHYSICAL_BYTES = "org.bytedeco.javacpp.maxPhysicalBytes";

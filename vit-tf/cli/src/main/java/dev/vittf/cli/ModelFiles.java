@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What {@code classify --model PATH} opens, and the CLI's atomic file writes.
@@ -41,9 +42,21 @@ final class ModelFiles {
       return new Opened(hub.model(options), labels, pipeline);
     }
     String file = path.getFileName().toString();
+    if (file.endsWith(".safetensors")) {
+      // One of our checkpoints (train, convert): config, labels and eval pipeline in its metadata.
+      Map<String, String> meta = dev.vittf.io.SafeTensors.read(path).metadata();
+      if (meta.get("config") == null) {
+        throw new IllegalArgumentException("--model " + path + ": has no 'config' metadata (give the <case>.json description instead)");
+      }
+      dev.vittf.models.ModelConfig config = dev.vittf.models.ConfigJson.fromJson(meta.get("config"));
+      List<String> labels = Checkpoints.labels(path);
+      ImagePipeline pipeline = meta.containsKey(Checkpoints.PREPROCESSING) ? ImagePipeline.forModel(path) : null;
+      VitModel model = Checkpoints.model(path, config, dev.vittf.io.CheckpointSource.NATIVE, options);
+      return new Opened(model, labels.isEmpty() ? ImageClassifier.defaultLabels(config.numClasses()) : labels, pipeline);
+    }
     if (!file.endsWith(".json")) {
-      throw new IllegalArgumentException("--model " + path + ": expected a hub folder or a <case>.json reference "
-          + "description next to its <case>.safetensors");
+      throw new IllegalArgumentException("--model " + path + ": expected a hub folder, one of our .safetensors checkpoints, or a "
+          + "<case>.json reference description next to its <case>.safetensors");
     }
     ReferenceModels.ReferenceModel ref = ReferenceModels.fromJsonFile(path);
     Path weights = path.resolveSibling(file.substring(0, file.length() - ".json".length()) + ".safetensors");

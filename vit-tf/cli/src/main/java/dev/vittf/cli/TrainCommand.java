@@ -9,7 +9,18 @@ import dev.vittf.data.Augmentation;
 import dev.vittf.data.DataException;
 import dev.vittf.data.Idx;
 import dev.vittf.data.ImageDataset;
-import dev.vittf.data.ImageFolder;
+import dev.vittf.data.BatchLoader;
+import dev.vittf.data.FolderAugmentation;
+import dev.vittf.data.ImageFiles;
+import dev.vittf.data.ImageTransforms;
+import dev.vittf.data.Normalization;
+import dev.vittf.io.Checkpoints;
+import dev.vittf.io.WarmStart;
+import dev.vittf.preprocess.ImageDecoder;
+import dev.vittf.preprocess.ImagePipeline;
+import dev.vittf.train.FineTuning;
+import dev.vittf.train.Freeze;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vittf.io.ReferenceModels;
 import dev.vittf.models.ModelConfig;
 import dev.vittf.models.Presets;
@@ -23,7 +34,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
@@ -54,14 +69,53 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--config", converter = PathCheck.InputFile.class, description = "Reference-model JSON ({\"family\": ..., \"constructor_kwargs\": {...}}) instead of a preset.")
   Path config;
 
+  @Option(names = "--init-from", converter = PathCheck.InputPath.class,
+      description = "Fine-tune from a pretrained checkpoint: a hub folder (transformers, timm, torchvision), one of our model.safetensors, "
+          + "or a .bin/.safetensors state dict (then give --preset/--config). Every tensor that fits is loaded; the head is re-initialised for the data's classes.")
+  Path initFrom;
+
+  @Option(names = "--keep-head", description = "Keep the checkpoint's classification head (it must have as many outputs as the data has classes).")
+  boolean keepHead;
+
+  @Option(names = "--image-size", converter = Ranges.PositiveInt.class,
+      description = "Train at this square image size; a pretrained position embedding is resampled as timm does.")
+  Integer imageSize;
+
   @Option(names = "--data", required = true, converter = PathCheck.InputDir.class,
-      description = "IDX directory (train-images-idx3-ubyte[.gz], t10k-...) or image-folder root with train/ and test/ sub-folders.")
+      description = "IDX directory (train-images-idx3-ubyte[.gz], t10k-...), or an image folder: one sub-folder per class "
+          + "(validation: --val-split), or train/ and val/ (or test/) with one sub-folder per class each.")
   Path data;
 
-  @Option(names = "--test-data", converter = PathCheck.InputDir.class, description = "Image-folder root of the test set (default: <data>/test).")
+  @Option(names = "--val-split", defaultValue = "0.1", converter = Ranges.Fraction.class,
+      description = "Fraction of each class held out for validation when the image folder has no val/ or test/ folder (default ${DEFAULT-VALUE}).")
+  double valSplit;
+
+  @Option(names = "--augment", defaultValue = "crop-flip", converter = AugmentName.class,
+      description = "Image-folder training augmentation: crop-flip (random resized crop + horizontal flip), flip, none (default ${DEFAULT-VALUE}).")
+  String augment;
+
+  @Option(names = "--crop-scale", defaultValue = "0.08", converter = Ranges.UnitFraction.class,
+      description = "Smallest random-resized-crop area, as a fraction of the photo (default ${DEFAULT-VALUE}, timm's).")
+  double cropScale;
+
+  @Option(names = "--skip-bad-images", description = "Skip unreadable files (and colour images for a grey model) instead of failing; they are counted.")
+  boolean skipBadImages;
+
+  @Option(names = "--classes", description = "IDX data: train on these classes only, e.g. 0-4 or 0,2,5 (relabelled in that order).")
+  String classes;
+
+  @Option(names = "--freeze", defaultValue = "none", converter = FreezeName.class,
+      description = "What stays frozen: none (full fine-tuning), head (only the head trains: a linear probe), attention (only attention layers and head train) (default ${DEFAULT-VALUE}).")
+  Freeze freeze;
+
+  @Option(names = "--layer-decay", defaultValue = "1", converter = Ranges.UnitFraction.class,
+      description = "Layer-wise learning-rate decay (BEiT/timm, e.g. 0.65): block i of L trains with lr*decay^(L-i); 1 = off (default ${DEFAULT-VALUE}).")
+  double layerDecay;
+
+  @Option(names = "--test-data", converter = PathCheck.InputDir.class, description = "Image-folder root of the validation set (default: <data>/val or <data>/test).")
   Path testData;
 
-  @Option(names = "--resize", description = "Resize images and adapt channels to the model's input instead of rejecting a mismatch.")
+  @Option(names = "--resize", description = "IDX data: resize images and adapt channels to the model's input instead of rejecting a mismatch.")
   boolean resize;
 
   @Option(names = "--output", required = true, converter = PathCheck.OutputDir.class, description = "Output directory (checkpoint, model weights, metrics, plot).")
@@ -149,83 +203,203 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    if ((preset == null) == (config == null)) {
-      throw new UsageException("give exactly one of --preset and --config");
+    if (preset != null && config != null || preset == null && config == null && initFrom == null) {
+      throw new UsageException("give exactly one of --preset and --config (or --init-from with a checkpoint that has its config)");
     }
     if (Conflicts.given(spec, "--min-lr") && minLearningRate > learningRate) {
       throw new UsageException("--min-lr=" + minLearningRate + ": must be <= --lr=" + learningRate);
     }
-    Conflicts.ignoredWhen(spec, "--test-data", isIdx(data), "on an IDX directory (" + data + " has its own t10k test split)");
-    ModelConfig model = preset != null ? Presets.get(preset) : ReferenceModels.fromJsonFile(config).config();
+    boolean idx = isIdx(data);
+    Conflicts.ignoredWhen(spec, "--test-data", idx, "on an IDX directory (" + data + " has its own t10k test split)");
+    Conflicts.requires(spec, "--keep-head", "--init-from", "it keeps the head of the checkpoint");
+    for (String folderOnly : List.of("--val-split", "--augment", "--crop-scale", "--skip-bad-images")) {
+      Conflicts.ignoredWhen(spec, folderOnly, idx, "on an IDX directory (it applies to image folders)");
+    }
+    Conflicts.ignoredWhen(spec, "--classes", !idx, "on an image folder (its sub-folders are the classes)");
+    Conflicts.ignoredWhen(spec, "--crop-padding", !idx, "on an image folder (use --augment and --crop-scale)");
+    Conflicts.ignoredWhen(spec, "--flip", !idx, "on an image folder (use --augment)");
+    List<Integer> selected = classes == null ? null : parseClasses(classes);
+    ModelConfig asked = preset != null ? Presets.get(preset) : config != null ? ReferenceModels.fromJsonFile(config).config() : null;
     TrainConfig train = TrainConfig.builder().epochs(epochs).batchSize(batchSize).learningRate(learningRate)
         // Only the default floor can exceed a small --lr (an explicit one was checked above): clamp it.
         .minLearningRate(Math.min(minLearningRate, learningRate)).warmupSteps(warmupSteps).weightDecay(weightDecay)
         .labelSmoothing(labelSmoothing).clipNorm(clipNorm).seed(seed).augmentation(new Augmentation(cropPadding, flip))
-        .threads(threads).precision(precision).build();
-    ImageDataset[] sets = load(model);
-    ImageDataset trainSet = sets[0];
-    ImageDataset testSet = sets[1];
-    String name = preset != null ? preset : config.getFileName().toString();
-    out.printf(Locale.ROOT, "model %s (%s, %dx%dx%d, %d classes); train %s; test %s; output %s%n", name, model.architecture(),
-        model.imageHeight(), model.imageWidth(), model.channels(), model.numClasses(), trainSet, testSet, output);
-    Listener listener = new Listener(train.epochs(), model.architecture() + " training");
-    Fit.Result r;
-    try {
-      r = Fit.run(model, train, trainSet, testSet, output, resume, listener);
-    } finally {
-      listener.closeBar();
+        .threads(threads).precision(precision).freeze(freeze).layerDecay(layerDecay).build();
+    String name = preset != null ? preset : config != null ? config.getFileName().toString() : initFrom.getFileName().toString();
+    try (ImageDecoder decoder = new ImageDecoder()) {
+      TrainingData d = idx ? idxData(asked, train, selected) : folderData(asked, train, decoder);
+      ModelConfig model = d.job().model();
+      out.printf(Locale.ROOT, "model %s (%s, %dx%dx%d, %d classes); train %s; %s %s; output %s%n", name, model.architecture(),
+          model.imageHeight(), model.imageWidth(), model.channels(), model.numClasses(), d.trainDescription(), idx ? "test" : "validation",
+          d.testDescription(), output);
+      if (freeze != Freeze.NONE || layerDecay != 1) {
+        out.printf(Locale.ROOT, "training: freeze %s, layer decay %s%n", freeze.name().toLowerCase(Locale.ROOT), layerDecay);
+      }
+      Listener listener = new Listener(train.epochs(), model.architecture() + " training");
+      Fit.Result r;
+      try {
+        r = Fit.run(d.job(), output, resume, listener);
+      } finally {
+        listener.closeBar();
+      }
+      EpochRecord last = r.last();
+      EpochRecord best = r.history().stream().max((a, b) -> Double.compare(a.testAccuracy(), b.testAccuracy())).orElseThrow();
+      double perEpoch = r.history().stream().mapToDouble(EpochRecord::trainSeconds).average().orElse(0);
+      double imgs = r.history().stream().mapToDouble(EpochRecord::imagesPerSecond).average().orElse(0);
+      out.printf(Locale.ROOT,
+          "done: %s, %d epochs (%d steps), test accuracy %.2f%% (best %.2f%% at epoch %d), test loss %.4f, train loss %.4f, "
+              + "training time %.1f s in this run (%.1f s/epoch, %.0f img/s), %,d parameters; outputs in %s%n",
+          name, last.epoch(), last.step(), 100 * last.testAccuracy(), 100 * best.testAccuracy(), best.epoch(), last.testLoss(),
+          last.trainLoss(), r.trainSeconds(), perEpoch, imgs, r.parameterCount(), output);
     }
-    EpochRecord last = r.last();
-    EpochRecord best = r.history().stream().max((a, b) -> Double.compare(a.testAccuracy(), b.testAccuracy())).orElseThrow();
-    double perEpoch = r.history().stream().mapToDouble(EpochRecord::trainSeconds).average().orElse(0);
-    double imgs = r.history().stream().mapToDouble(EpochRecord::imagesPerSecond).average().orElse(0);
-    out.printf(Locale.ROOT,
-        "done: %s, %d epochs (%d steps), test accuracy %.2f%% (best %.2f%% at epoch %d), test loss %.4f, train loss %.4f, "
-            + "training time %.1f s in this run (%.1f s/epoch, %.0f img/s), %,d parameters; outputs in %s%n",
-        name, last.epoch(), last.step(), 100 * last.testAccuracy(), 100 * best.testAccuracy(), best.epoch(), last.testLoss(),
-        last.trainLoss(), r.trainSeconds(), perEpoch, imgs, r.parameterCount(), output);
     return 0;
   }
 
-  private ImageDataset[] load(ModelConfig model) throws IOException {
-    ImageDataset trainSet;
-    ImageDataset testSet;
-    if (isIdx(data)) {
-      java.util.List<String> names = null;
-      trainSet = Idx.loadSplit(data, "train", names);
-      testSet = Idx.loadSplit(data, "t10k", names);
-      if (limitTrain > 0) {
-        trainSet = trainSet.head(limitTrain);
+  /** A run's job with descriptions of its data for the first line. */
+  private record TrainingData(Fit.Job job, String trainDescription, String testDescription) {}
+
+  /** {@code 0-4}, {@code 0,2,5} or a mix ({@code 0-2,7}). */
+  static List<Integer> parseClasses(String text) {
+    List<Integer> out = new ArrayList<>();
+    for (String part : text.split(",")) {
+      String p = part.strip();
+      try {
+        int dash = p.indexOf('-', 1);
+        if (dash > 0) {
+          int a = Integer.parseInt(p.substring(0, dash).strip());
+          int b = Integer.parseInt(p.substring(dash + 1).strip());
+          if (a < 0 || b < a) {
+            throw new NumberFormatException();
+          }
+          for (int k = a; k <= b; k++) {
+            out.add(k);
+          }
+        } else {
+          int k = Integer.parseInt(p);
+          if (k < 0) {
+            throw new NumberFormatException();
+          }
+          out.add(k);
+        }
+      } catch (NumberFormatException e) {
+        throw new UsageException("--classes=" + text + ": must be class indices >= 0 or ranges a-b (a <= b), comma-separated, e.g. 0-4 or 0,2,5");
       }
-      if (limitTest > 0) {
-        testSet = testSet.head(limitTest);
-      }
-      boolean fits = trainSet.height() == model.imageHeight() && trainSet.width() == model.imageWidth()
-          && trainSet.channels() == model.channels();
-      if (!fits && !resize) {
-        throw new DataException(data + ": images are " + trainSet.height() + "x" + trainSet.width() + "x" + trainSet.channels()
-            + " but the model expects " + model.imageHeight() + "x" + model.imageWidth() + "x" + model.channels()
-            + "; pass --resize to resize and adapt channels, or choose a model for this image size");
-      }
-      trainSet = trainSet.resized(model.imageHeight(), model.imageWidth(), model.channels());
-      testSet = testSet.resized(model.imageHeight(), model.imageWidth(), model.channels());
-    } else if (Files.isDirectory(data.resolve("train"))) {
-      Path test = testData != null ? testData : data.resolve("test");
-      trainSet = ImageFolder.read(data.resolve("train"), model.imageHeight(), model.imageWidth(), model.channels(), resize);
-      testSet = ImageFolder.read(test, model.imageHeight(), model.imageWidth(), model.channels(), resize);
-      if (!testSet.classNames().equals(trainSet.classNames())) {
-        throw new DataException(test + ": test classes " + testSet.classNames() + " differ from the training classes " + trainSet.classNames());
-      }
-      if (limitTrain > 0) {
-        trainSet = trainSet.head(limitTrain);
-      }
-      if (limitTest > 0) {
-        testSet = testSet.head(limitTest);
-      }
-    } else {
-      throw new DataException(data + ": neither an IDX directory (train-images-idx3-ubyte[.gz]) nor an image-folder root with a train/ sub-folder");
     }
-    return new ImageDataset[] {trainSet, testSet};
+    if (out.size() < 2) {
+      throw new UsageException("--classes=" + text + ": must select at least 2 classes");
+    }
+    return out;
+  }
+
+  private WarmStart warmStart(ModelConfig asked, int numClasses) throws IOException {
+    if (initFrom == null) {
+      return null;
+    }
+    WarmStart w = WarmStart.prepare(initFrom, new WarmStart.Request(asked, numClasses, imageSize == null ? 0 : imageSize, keepHead));
+    report(w);
+    return w;
+  }
+
+  private void report(WarmStart w) {
+    out.printf(Locale.ROOT, "init from %s: %s; loaded %d of %d parameter tensors%n", initFrom, w.description(), w.weights().size(),
+        w.weights().size() + w.notLoaded().size());
+    w.notLoaded().forEach(n -> out.println("  not loaded: " + n));
+    if (!w.unused().isEmpty()) {
+      out.println("  unused checkpoint tensors: " + w.unused());
+    }
+  }
+
+  private TrainingData idxData(ModelConfig asked, TrainConfig train, List<Integer> selected) throws IOException {
+    ImageDataset trainSet = Idx.loadSplit(data, "train", null);
+    ImageDataset testSet = Idx.loadSplit(data, "t10k", null);
+    if (selected != null) {
+      trainSet = trainSet.onlyClasses(selected);
+      testSet = testSet.onlyClasses(selected);
+    }
+    if (limitTrain > 0) {
+      trainSet = trainSet.head(limitTrain);
+    }
+    if (limitTest > 0) {
+      testSet = testSet.head(limitTest);
+    }
+    // Without --classes or --init-from, the model keeps its own class count (the labels must fit it).
+    int numClasses = selected != null || initFrom != null ? trainSet.numClasses() : (asked != null ? asked.numClasses() : trainSet.numClasses());
+    WarmStart w = warmStart(asked, numClasses);
+    ModelConfig model = FineTuning.modelFor(w, asked, numClasses, imageSize == null ? 0 : imageSize);
+    boolean fits = trainSet.height() == model.imageHeight() && trainSet.width() == model.imageWidth()
+        && trainSet.channels() == model.channels();
+    if (!fits && !resize) {
+      throw new DataException(data + ": images are " + trainSet.height() + "x" + trainSet.width() + "x" + trainSet.channels()
+          + " but the model expects " + model.imageHeight() + "x" + model.imageWidth() + "x" + model.channels()
+          + "; pass --resize to resize and adapt channels, or choose a model for this image size");
+    }
+    ImageDataset tr = trainSet.resized(model.imageHeight(), model.imageWidth(), model.channels());
+    ImageDataset te = testSet.resized(model.imageHeight(), model.imageWidth(), model.channels());
+    Trainer.checkCompatible(tr, model, "training data");
+    Trainer.checkCompatible(te, model, "test data");
+    if (tr.size() < train.batchSize()) {
+      throw new DataException("training data has " + tr.size() + " images, fewer than one batch of " + train.batchSize());
+    }
+    Normalization norm = Normalization.of(tr);
+    Map<String, String> meta = new LinkedHashMap<>();
+    meta.put("normalization_mean", Arrays.toString(norm.mean()));
+    meta.put("normalization_std", Arrays.toString(norm.std()));
+    Fit.Job job = new Fit.Job(model, train, s -> new BatchLoader(tr, train.batchSize(), s, true, true, norm, train.augmentation()),
+        BatchLoader.evaluation(te, Math.max(train.batchSize(), 256), norm), tr.classNames(),
+        Map.of(Checkpoints.PREPROCESSING, ImagePipeline.fromJson(
+            new ObjectMapper().readTree(ImageTransforms.exactSizeJson(model, norm)), "preprocessing").toJson()),
+        meta, FineTuning.overlay(w));
+    return new TrainingData(job, tr.toString(), te.toString());
+  }
+
+  private TrainingData folderData(ModelConfig asked, TrainConfig train, ImageDecoder decoder) throws IOException {
+    try (java.util.stream.Stream<Path> s = Files.list(data)) {
+      if (s.noneMatch(Files::isDirectory)) {
+        throw new DataException(data + ": neither an IDX directory (train-images-idx3-ubyte[.gz]) nor an image folder "
+            + "(one sub-folder per class, or train/ and val/ with one sub-folder per class each)");
+      }
+    }
+    FolderAugmentation aug = switch (augment) {
+      case "none" -> FolderAugmentation.NONE;
+      case "flip" -> new FolderAugmentation(false, 1, true);
+      default -> FolderAugmentation.cropAndFlip(cropScale);
+    };
+    FineTuning.Plan plan = FineTuning.imageFolder(new FineTuning.Options(data, testData, valSplit, skipBadImages, asked, initFrom,
+        imageSize == null ? 0 : imageSize, keepHead, aug, limitTrain, limitTest), train, decoder);
+    if (plan.warmStart() != null) {
+      report(plan.warmStart());
+    }
+    ImageFiles files = plan.files();
+    if (!files.skipped().isEmpty()) {
+      out.printf(Locale.ROOT, "skipped %d bad file(s), e.g. %s%n", files.skipped().size(), files.skipped().get(0));
+    }
+    String classesText = files.classes().size() <= 10 ? " " + files.classes() : "";
+    return new TrainingData(plan.job(), plan.train().size() + " images, " + files.classes().size() + " classes" + classesText + " ("
+        + files.layout() + "; eval " + plan.transforms().eval().name() + ", augmentation " + augment + ")",
+        plan.validation().size() + " images");
+  }
+
+  /** The {@code --augment} values. */
+  public static final class AugmentName extends Names.Choice {
+    /** Picocli instantiates converters. */
+    public AugmentName() {
+      super("augmentation", List.of("crop-flip", "flip", "none"), "mixup");
+    }
+  }
+
+  /** The {@code --freeze} values. */
+  public static final class FreezeName implements CommandLine.ITypeConverter<Freeze> {
+    /** Picocli instantiates converters. */
+    public FreezeName() {}
+
+    @Override
+    public Freeze convert(String value) {
+      try {
+        return Freeze.valueOf(value.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException("must be none, head or attention");
+      }
+    }
   }
 
   private static boolean isIdx(Path data) {

@@ -98,9 +98,9 @@ class BadArgumentsTest {
         "train", "--preset", "vit-tiny", "--data", d, "--test-data", d, "--output", o));
     c.add(exact("error: --min-lr=0.5: must be <= --lr=0.1", "train", "--preset", "vit-tiny", "--data", d, "--output", o, "--lr", "0.1",
         "--min-lr", "0.5"));
-    c.add(exact("error: give exactly one of --preset and --config",
+    c.add(exact("error: give exactly one of --preset and --config (or --init-from with a checkpoint that has its config)",
         "train", "--preset", "vit-tiny", "--config", cfg.toString(), "--data", d, "--output", o));
-    c.add(exact("error: give exactly one of --preset and --config", "train", "--data", d, "--output", o));
+    c.add(exact("error: give exactly one of --preset and --config (or --init-from with a checkpoint that has its config)", "train", "--data", d, "--output", o));
     c.add(exact("error: give only one of --preset, --config (got --preset and --config)",
         "train-bench", "--preset", "vit-tiny", "--config", cfg.toString()));
     c.add(exact("error: --xla=maybe: must be 'on' or 'off'", "bench-all", "--xla", "on,maybe"));

@@ -46,6 +46,14 @@ public final class Names {
     }
   }
 
+  /** One of a fixed list of names ({@code --augment=mixup: unknown augmentation; known: crop-flip, flip, none}). */
+  public abstract static class Choice extends Known {
+    /** A choice among {@code values}; {@code example} is a value outside them, for the tests. */
+    protected Choice(String what, List<String> values, String example) {
+      super(what, () -> values, example);
+    }
+  }
+
   /** A registered preset name ({@code --preset=vit-huge: unknown preset; known: ...}). */
   public static final class PresetName extends Known {
     /** Picocli instantiates converters. */

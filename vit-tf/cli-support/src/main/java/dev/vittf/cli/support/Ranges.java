@@ -206,6 +206,14 @@ public final class Ranges {
     }
   }
 
+  /** A number in {@code (0, 1]} (layer-wise learning-rate decay, the smallest crop scale). */
+  public static final class UnitFraction extends DoubleIn {
+    /** Picocli instantiates converters. */
+    public UnitFraction() {
+      super(0, true, 1, false, "in (0, 1]");
+    }
+  }
+
   /** A finite number in {@code [0, 1)} (label smoothing, dropout rates). */
   public static final class Fraction extends DoubleIn {
     /** Picocli instantiates converters. */

@@ -1,0 +1,102 @@
+package dev.vittf.data;
+
+import dev.vittf.preprocess.ImageDecoder;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+
+/**
+ * Batches decoded from image files as they are needed, so a folder larger than memory trains: only one
+ * batch of photos is held at a time. Batch {@code i} of epoch {@code e} is a pure function of {@code
+ * (seed, e, i)} like {@link BatchLoader}'s: a seeded permutation per epoch (when shuffling), and the
+ * augmentation randomness of each image seeded by {@code (seed, epoch, position in the epoch)}, so the
+ * photos of a batch can be decoded in parallel and a resumed run sees the same data.
+ */
+public final class FolderBatches implements BatchSource {
+  private final List<ImageFiles.Sample> samples;
+  private final int batchSize;
+  private final long seed;
+  private final boolean training;
+  private final ImageTransforms transforms;
+  private final ImageDecoder decoder;
+  private int cachedEpoch = -1;
+  private int[] cachedOrder;
+
+  private FolderBatches(List<ImageFiles.Sample> samples, int batchSize, long seed, boolean training, ImageTransforms transforms,
+      ImageDecoder decoder) {
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+    }
+    if (samples.isEmpty()) {
+      throw new DataException("no images");
+    }
+    this.samples = List.copyOf(samples);
+    this.batchSize = batchSize;
+    this.seed = seed;
+    this.training = training;
+    this.transforms = transforms;
+    this.decoder = decoder;
+  }
+
+  /** Training batches: shuffled every epoch, augmented, only full batches. */
+  public static FolderBatches training(List<ImageFiles.Sample> samples, int batchSize, long seed, ImageTransforms transforms,
+      ImageDecoder decoder) {
+    if (samples.size() < batchSize) {
+      throw new DataException("the training set has " + samples.size() + " images, fewer than one batch of " + batchSize
+          + "; lower the batch size");
+    }
+    return new FolderBatches(samples, batchSize, seed, true, transforms, decoder);
+  }
+
+  /** Evaluation batches: in order, the eval pipeline, the last partial batch kept. */
+  public static FolderBatches evaluation(List<ImageFiles.Sample> samples, int batchSize, ImageTransforms transforms,
+      ImageDecoder decoder) {
+    return new FolderBatches(samples, batchSize, 0, false, transforms, decoder);
+  }
+
+  @Override
+  public int batchSize() {
+    return batchSize;
+  }
+
+  @Override
+  public int batchesPerEpoch() {
+    return training ? samples.size() / batchSize : (samples.size() + batchSize - 1) / batchSize;
+  }
+
+  @Override
+  public int size() {
+    return samples.size();
+  }
+
+  private synchronized int[] order(int epoch) {
+    if (epoch != cachedEpoch) {
+      cachedOrder = BatchLoader.order(samples.size(), training, seed, epoch);
+      cachedEpoch = epoch;
+    }
+    return cachedOrder;
+  }
+
+  @Override
+  public Batch batch(int epoch, int index) {
+    int count = batchesPerEpoch();
+    if (index < 0 || index >= count) {
+      throw new IndexOutOfBoundsException("batch " + index + " of " + count);
+    }
+    int[] order = order(epoch);
+    int from = index * batchSize;
+    int size = Math.min(batchSize, samples.size() - from);
+    int per = transforms.imageSize();
+    float[] out = new float[size * per];
+    int[] labels = new int[size];
+    IntStream.range(0, size).parallel().forEach(b -> {
+      ImageFiles.Sample s = samples.get(order[from + b]);
+      labels[b] = s.label();
+      float[] x = training
+          ? transforms.training(decoder.decode(s.file()), new SplittableRandom(BatchLoader.mix(seed, epoch, from + b)))
+          : transforms.evaluation(decoder.decode(s.file()));
+      System.arraycopy(x, 0, out, b * per, per);
+    });
+    return new Batch(out, labels, transforms.height(), transforms.width(), transforms.channels());
+  }
+}
