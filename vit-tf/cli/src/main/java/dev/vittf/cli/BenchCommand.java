@@ -192,9 +192,9 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   /**
-   * Times what {@link Checkpoints#model} does (native library load, begun by {@link Main} while the command
-   * line was parsed; the read and finiteness check overlapped with the graph build; conversion and assignment;
-   * no random initialiser), then the first run.
+   * Times what {@link Checkpoints#model} does (the read and finiteness check on another thread, overlapped with
+   * the native library load and the graph build; conversion and assignment; no random initialiser), then the
+   * first run.
    */
   private void checkpointLoad(ModelConfig config, ConfigProto proto) throws Exception {
     long sinceJvmStart = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
@@ -215,7 +215,7 @@ public final class BenchCommand implements Callable<Integer> {
       model.predict(HostTensor.zeros(1, config.imageHeight(), config.imageWidth(), config.channels()));
       long t5 = System.nanoTime();
       System.out.printf("load from checkpoint: ready to predict %d ms after JVM start (JVM start to command %d ms, "
-              + "read + check %.0f ms || (TensorFlow %s native library, rest of its load %.0f ms, graph build %.0f ms), then waited %.0f ms, "
+              + "read + check %.0f ms || (TensorFlow %s native library %.0f ms, graph build %.0f ms), then waited %.0f ms, "
               + "convert + assign %.0f ms; no random initialiser); first run %.0f ms%n",
           ready, sinceJvmStart, readNanos[0] / 1e6, version, (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t3 - t2) / 1e6,
           (t4 - t3) / 1e6, (t5 - t4) / 1e6);
