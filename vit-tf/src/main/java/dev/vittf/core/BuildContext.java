@@ -149,6 +149,14 @@ public final class BuildContext {
     return build.params.parameter(tf, new ParameterSpec(qualify(name), shape, role, init));
   }
 
+  /**
+   * Registers a parameter {@code <path>/<name>} (float32) and returns its value as {@code type}, for a product in
+   * that type (the store may keep the converted copy instead of converting at every run).
+   */
+  public <T extends TType> Operand<T> parameter(String name, ParameterRole role, Initializer init, Class<T> type, long... shape) {
+    return build.params.parameter(tf, new ParameterSpec(qualify(name), shape, role, init), type);
+  }
+
   /** Records a named intermediate output (attention maps, tokens...) under {@code <path>/<name>}. */
   public void tap(String name, Operand<TFloat32> value) {
     build.taps.put(qualify(name), value);
