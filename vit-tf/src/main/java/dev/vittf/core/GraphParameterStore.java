@@ -281,6 +281,7 @@ public final class GraphParameterStore extends ParameterStore {
     Session.Runner runner = session.runner();
     tensors.forEach((name, t) -> runner.feed(loadFeeds.get(name), t).addTarget(loadOps.get(name)));
     runner.run().close();
+    refreshConversions(session);
   }
 
   /** Reads the current value of every parameter, in registration order. */
