@@ -5,6 +5,7 @@ import dev.vittf.models.Preprocessing;
 import dev.vittf.preprocess.ImagePipeline;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * How to export.
@@ -88,37 +89,40 @@ public record ExportOptions(
 
   /** A copy writing {@code version}. */
   public ExportOptions withVersion(long version) {
-    return new ExportOptions(version, overwrite, xla, imageBytesSignature, preprocessing, pipeline, labels, topK, precision);
+    return with(c -> c.version = version);
   }
 
   /** A copy that may replace an existing version. */
   public ExportOptions withOverwrite(boolean overwrite) {
-    return new ExportOptions(version, overwrite, xla, imageBytesSignature, preprocessing, pipeline, labels, topK, precision);
+    return with(c -> c.overwrite = overwrite);
   }
 
   /** A copy with XLA on or off. */
   public ExportOptions withXla(boolean xla) {
-    return new ExportOptions(version, overwrite, xla, imageBytesSignature, preprocessing, pipeline, labels, topK, precision);
+    return with(c -> c.xla = xla);
   }
 
   /** A copy with or without the image-bytes signature. */
   public ExportOptions withImageBytesSignature(boolean on) {
-    return new ExportOptions(version, overwrite, xla, on, preprocessing, pipeline, labels, topK, precision);
+    return with(c -> c.imageBytesSignature = on);
   }
 
   /** A copy with explicit normalisation for the image-bytes signature. */
   public ExportOptions withPreprocessing(Preprocessing p) {
-    return new ExportOptions(version, overwrite, xla, imageBytesSignature, p, pipeline, labels, topK, precision);
+    return with(c -> c.preprocessing = p);
   }
 
   /** A copy whose image-bytes signature runs {@code pipeline} in the graph (and is switched on). */
   public ExportOptions withPipeline(ImagePipeline pipeline) {
-    return new ExportOptions(version, overwrite, xla, true, preprocessing, pipeline, labels, topK, precision);
+    return with(c -> {
+      c.pipeline = pipeline;
+      c.imageBytesSignature = true;
+    });
   }
 
   /** A copy naming the classes (one label per logit). */
   public ExportOptions withLabels(List<String> labels) {
-    return new ExportOptions(version, overwrite, xla, imageBytesSignature, preprocessing, pipeline, labels, topK, precision);
+    return with(c -> c.labels = labels);
   }
 
   /** A copy whose {@value ServingSignatures#CLASSES}/{@value ServingSignatures#SCORES} outputs hold {@code k} classes. */
@@ -126,11 +130,44 @@ public record ExportOptions(
     if (k < 1) {
       throw new IllegalArgumentException("topK must be >= 1, got " + k);
     }
-    return new ExportOptions(version, overwrite, xla, imageBytesSignature, preprocessing, pipeline, labels, k, precision);
+    return with(c -> c.topK = k);
   }
 
   /** A copy computing in {@code precision}. */
   public ExportOptions withPrecision(Precision precision) {
-    return new ExportOptions(version, overwrite, xla, imageBytesSignature, preprocessing, pipeline, labels, topK, precision);
+    return with(c -> c.precision = precision);
+  }
+
+  /** This record with {@code change} applied to a copy of its components (validated again). */
+  private ExportOptions with(Consumer<Components> change) {
+    Components c = new Components(this);
+    change.accept(c);
+    return new ExportOptions(c.version, c.overwrite, c.xla, c.imageBytesSignature, c.preprocessing, c.pipeline, c.labels, c.topK,
+        c.precision);
+  }
+
+  /** The components as fields, so that a wither names only what it changes (a new component is added here once). */
+  private static final class Components {
+    Long version;
+    boolean overwrite;
+    boolean xla;
+    boolean imageBytesSignature;
+    Preprocessing preprocessing;
+    ImagePipeline pipeline;
+    List<String> labels;
+    int topK;
+    Precision precision;
+
+    Components(ExportOptions o) {
+      version = o.version;
+      overwrite = o.overwrite;
+      xla = o.xla;
+      imageBytesSignature = o.imageBytesSignature;
+      preprocessing = o.preprocessing;
+      pipeline = o.pipeline;
+      labels = o.labels;
+      topK = o.topK;
+      precision = o.precision;
+    }
   }
 }

@@ -37,11 +37,9 @@ public record Dense(long in, long out, boolean bias) {
    * without a float32 round trip in between.
    */
   public <T extends TFloating> Operand<T> applyTyped(BuildContext ctx, Operand<T> x) {
-    Operand<TFloat32> kernel =
-        ctx.parameter("kernel", ParameterRole.WEIGHT, Initializer.truncatedNormal(0.02), in, out);
-    Operand<TFloat32> b =
-        bias ? ctx.parameter("bias", ParameterRole.BIAS, Initializer.zeros(), out) : null;
-    return affine(ctx.tf(), x, ctx.cast(kernel, x.type()), b == null ? null : ctx.cast(b, x.type()));
+    Operand<T> kernel = ctx.parameter("kernel", ParameterRole.WEIGHT, Initializer.truncatedNormal(0.02), x.type(), in, out);
+    Operand<T> b = bias ? ctx.parameter("bias", ParameterRole.BIAS, Initializer.zeros(), x.type(), out) : null;
+    return affine(ctx.tf(), x, kernel, b);
   }
 
   /** {@code x kernel (+ bias)} on the last axis of {@code x}, for any rank. */

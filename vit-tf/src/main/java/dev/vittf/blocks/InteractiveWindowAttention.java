@@ -25,14 +25,12 @@ import org.tensorflow.types.TFloat32;
  *     config checks that before any op is built)
  * @param dropout attention-map and output dropout (training only)
  */
-public record InteractiveWindowAttention(long dim, int heads, int dimKey, int dimValue, int window, double dropout) implements Block {
+public record InteractiveWindowAttention(long dim, int heads, int dimKey, int dimValue, int window, double dropout) implements MapBlock {
 
-  /** Applies IWSA to a map of static size {@code h x w}. */
+  /** Applies IWSA to a map of {@code h x w}. */
   @Override
-  public Operand<TFloat32> apply(BuildContext ctx, Operand<TFloat32> x) {
+  public Operand<TFloat32> apply(BuildContext ctx, Operand<TFloat32> x, int h, int w) {
     Ops tf = ctx.tf();
-    int h = (int) BuildContext.staticDim(x, 1);
-    int w = (int) BuildContext.staticDim(x, 2);
     int wh = window == 0 ? h : window;
     int ww = window == 0 ? w : window;
     if (h % wh != 0 || w % ww != 0) {
@@ -67,7 +65,7 @@ public record InteractiveWindowAttention(long dim, int heads, int dimKey, int di
     return tf.reshape(p, tf.constant(new int[] {-1, h, w, heads * d}));
   }
 
-  /** Multiply-accumulates for a map of {@code h x w}. */
+  @Override
   public long macs(int h, int w) {
     long p = (long) h * w;
     long tokens = window == 0 ? p : (long) window * window;

@@ -23,14 +23,12 @@ import org.tensorflow.types.TFloat32;
  * @param reduction spatial reduction factor {@code r} of keys and values
  * @param dropout attention-map and output dropout (training only)
  */
-public record ScalableSelfAttention(long dim, int heads, int dimKey, int dimValue, int reduction, double dropout) implements Block {
+public record ScalableSelfAttention(long dim, int heads, int dimKey, int dimValue, int reduction, double dropout) implements MapBlock {
 
-  /** Applies SSA to a map of static size {@code h x w}. */
+  /** Applies SSA to a map of {@code h x w}. */
   @Override
-  public Operand<TFloat32> apply(BuildContext ctx, Operand<TFloat32> x) {
+  public Operand<TFloat32> apply(BuildContext ctx, Operand<TFloat32> x, int h, int w) {
     Ops tf = ctx.tf();
-    int h = (int) BuildContext.staticDim(x, 1);
-    int w = (int) BuildContext.staticDim(x, 2);
     Conv2d kv = Conv2d.of(dim, (long) heads * dimKey, reduction, reduction, 0, false);
     int hr = kv.outputSize(h);
     int wr = kv.outputSize(w);
@@ -53,7 +51,7 @@ public record ScalableSelfAttention(long dim, int heads, int dimKey, int dimValu
     return Attention.splitHeads(ctx, flat, n, 1, heads, d).get(0);
   }
 
-  /** Multiply-accumulates for a map of {@code h x w}. */
+  @Override
   public long macs(int h, int w) {
     long p = (long) h * w;
     long pr = (long) Math.floorDiv(h, reduction) * Math.floorDiv(w, reduction);

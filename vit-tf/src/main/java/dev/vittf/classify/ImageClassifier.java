@@ -155,8 +155,8 @@ public final class ImageClassifier implements AutoCloseable {
   }
 
   /**
-   * Classifies a batch. Elements may be {@link Path}, {@code byte[]}, {@link BufferedImage} or {@link
-   * RgbImage}; the result has one entry per element, in order, each with its top-k or its error.
+   * Classifies a batch. Elements may be {@link Path}, {@code byte[]}, {@link EncodedImage}, {@link BufferedImage}
+   * or {@link RgbImage}; the result has one entry per element, in order, each with its top-k or its error.
    */
   public List<Classification> classify(List<?> images) {
     lock.readLock().lock();
@@ -193,12 +193,14 @@ public final class ImageClassifier implements AutoCloseable {
       rgb = decoder.decode(p);
     } else if (image instanceof byte[] b) {
       rgb = decoder.decode(b, name);
+    } else if (image instanceof EncodedImage e) {
+      rgb = decoder.decode(e.bytes(), name);
     } else if (image instanceof BufferedImage bi) {
       rgb = decoder.fromBufferedImage(bi, name);
     } else if (image instanceof RgbImage r) {
       rgb = r;
     } else {
-      throw new IllegalArgumentException(name + ": expected a Path, byte[], BufferedImage or RgbImage, got "
+      throw new IllegalArgumentException(name + ": expected a Path, byte[], EncodedImage, BufferedImage or RgbImage, got "
           + (image == null ? "null" : image.getClass().getName()));
     }
     int[] size = pipeline.outputSize(rgb);
@@ -230,7 +232,7 @@ public final class ImageClassifier implements AutoCloseable {
         continue;
       }
       double[] p = softmax(row);
-      out[item] = new Classification(name, top(p), p, null);
+      out[item] = new Classification(name, top(p), p, row, null);
     }
     ready.clear();
     pixels.clear();
@@ -278,7 +280,10 @@ public final class ImageClassifier implements AutoCloseable {
   }
 
   private static String nameOf(Object image, int index) {
-    return image instanceof Path p ? p.toString() : "image #" + index;
+    if (image instanceof Path p) {
+      return p.toString();
+    }
+    return image instanceof EncodedImage e ? e.name() : "image #" + index;
   }
 
   /** Waits for running calls, then closes the decoder and the model. */

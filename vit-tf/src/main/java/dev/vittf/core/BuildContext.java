@@ -33,25 +33,29 @@ public final class BuildContext {
   public static final String RNG_KEY = "rng_key";
 
   private final Ops tf;
-  private final ParameterStore params;
-  private final Mode mode;
   private final String path;
   private final Precision precision;
-  private final Shared shared;
+  private final Build build;
 
-  private static final class Shared {
+  /** What every context of one build shares: where parameters go, the mode, the taps and the randomness. */
+  private static final class Build {
+    final ParameterStore params;
+    final Mode mode;
     final Map<String, Operand<TFloat32>> taps = new LinkedHashMap<>();
     Operand<TInt64> rngKey;
     long nextSite;
+
+    Build(ParameterStore params, Mode mode) {
+      this.params = Objects.requireNonNull(params);
+      this.mode = Objects.requireNonNull(mode);
+    }
   }
 
-  private BuildContext(Ops tf, ParameterStore params, Mode mode, String path, Precision precision, Shared shared) {
-    this.tf = tf;
-    this.params = params;
-    this.mode = mode;
+  private BuildContext(Ops tf, String path, Precision precision, Build build) {
+    this.tf = Objects.requireNonNull(tf);
     this.path = path;
-    this.precision = precision;
-    this.shared = shared;
+    this.precision = Objects.requireNonNull(precision);
+    this.build = build;
   }
 
   /** A root context computing in float32. */
@@ -61,8 +65,7 @@ public final class BuildContext {
 
   /** A root context computing in {@code precision} (taken as given: see {@link Precision#resolve}). */
   public static BuildContext root(Ops tf, ParameterStore params, Mode mode, Precision precision) {
-    return new BuildContext(Objects.requireNonNull(tf), Objects.requireNonNull(params), Objects.requireNonNull(mode),
-        "", Objects.requireNonNull(precision), new Shared());
+    return new BuildContext(tf, "", precision, new Build(params, mode));
   }
 
   /** Ops of this context's name scope. */
@@ -72,17 +75,17 @@ public final class BuildContext {
 
   /** The parameter store. */
   public ParameterStore params() {
-    return params;
+    return build.params;
   }
 
   /** Execution mode. */
   public Mode mode() {
-    return mode;
+    return build.mode;
   }
 
   /** Whether randomness (dropout, stochastic depth) is active. */
   public boolean training() {
-    return mode == Mode.TRAINING;
+    return build.mode == Mode.TRAINING;
   }
 
   /** Hierarchical path of this scope ("" at the root). */
@@ -96,14 +99,14 @@ public final class BuildContext {
     if (name.contains("/")) {
       throw new IllegalArgumentException("child scope must be a single segment: " + name);
     }
-    return new BuildContext(tf.withSubScope(name), params, mode, qualify(name), precision, shared);
+    return new BuildContext(tf.withSubScope(name), qualify(name), precision, build);
   }
 
   /** This context computing in {@code precision} (e.g. float32 for a classifier head); same scope and path. */
   public BuildContext withPrecision(Precision precision) {
     return precision == this.precision
         ? this
-        : new BuildContext(tf, params, mode, path, Objects.requireNonNull(precision), shared);
+        : new BuildContext(tf, path, precision, build);
   }
 
   /** The precision of the matrix products. */
@@ -143,17 +146,25 @@ public final class BuildContext {
 
   /** Registers a parameter {@code <path>/<name>} and returns its value. */
   public Operand<TFloat32> parameter(String name, ParameterRole role, Initializer init, long... shape) {
-    return params.parameter(tf, new ParameterSpec(qualify(name), shape, role, init));
+    return build.params.parameter(tf, new ParameterSpec(qualify(name), shape, role, init));
+  }
+
+  /**
+   * Registers a parameter {@code <path>/<name>} (float32) and returns its value as {@code type}, for a product in
+   * that type (the store may keep the converted copy instead of converting at every run).
+   */
+  public <T extends TType> Operand<T> parameter(String name, ParameterRole role, Initializer init, Class<T> type, long... shape) {
+    return build.params.parameter(tf, new ParameterSpec(qualify(name), shape, role, init), type);
   }
 
   /** Records a named intermediate output (attention maps, tokens...) under {@code <path>/<name>}. */
   public void tap(String name, Operand<TFloat32> value) {
-    shared.taps.put(qualify(name), value);
+    build.taps.put(qualify(name), value);
   }
 
   /** Every tapped output so far, in insertion order. */
   public Map<String, Operand<TFloat32>> taps() {
-    return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(shared.taps));
+    return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(build.taps));
   }
 
   // ---- small op helpers used across blocks ----
@@ -237,7 +248,7 @@ public final class BuildContext {
    * (fresh every run; feed it to reproduce a step); in eager mode a stateful draw.
    */
   private Operand<TInt64> nextSeed() {
-    Shared s = shared;
+    Build s = build;
     if (s.rngKey == null) {
       Ops root = tf;
       ExecutionEnvironment env = tf.scope().env();

@@ -12,6 +12,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
+import org.tensorflow.types.family.TType;
 
 /**
  * Owns every parameter of a model: names, shapes, roles and the ops that hold the values.
@@ -74,6 +75,27 @@ public abstract class ParameterStore {
     }
     specs.put(spec.name(), spec);
     return create(scoped, spec);
+  }
+
+  /**
+   * Registers a parameter and returns its value converted to {@code type} for use (e.g. the bf16 copy a bf16
+   * matrix product reads); float32 returns the read itself. The parameter stays float32: checkpoints, {@code
+   * read} and training see only the float32 value.
+   *
+   * @param scoped the caller's ops (the conversion is created in its name scope)
+   */
+  @SuppressWarnings("unchecked") // checked: a float32 read is an Operand<TFloat32>
+  public final <T extends TType> Operand<T> parameter(Ops scoped, ParameterSpec spec, Class<T> type) {
+    Operand<TFloat32> value = parameter(java.util.Objects.requireNonNull(scoped, "scoped"), spec);
+    return type.equals(TFloat32.class) ? (Operand<T>) value : converted(scoped, spec, value, type);
+  }
+
+  /**
+   * The float32 {@code value} of {@code spec} as {@code type}: a {@code Cast} at every use, unless a store keeps
+   * the converted value (see {@link GraphParameterStore#cacheConversions}).
+   */
+  protected <T extends TType> Operand<T> converted(Ops scoped, ParameterSpec spec, Operand<TFloat32> value, Class<T> type) {
+    return scoped.dtypes.cast(value, type);
   }
 
   /**

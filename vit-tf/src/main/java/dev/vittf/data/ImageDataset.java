@@ -9,32 +9,23 @@ import java.util.List;
  * pixels (NHWC, row-major, unsigned bytes) and one integer label per image in {@code [0,
  * numClasses)}. Immutable (the arrays are never handed out). Validated on construction: non-empty,
  * pixel count matching the shape, every label in range.
+ *
+ * @param height image height
+ * @param width image width
+ * @param channels image channels
+ * @param pixels every image's pixels, NHWC (read through {@link #pixel}, {@link #copyImage}; the accessor copies)
+ * @param labels one label per image (the accessor copies)
+ * @param classNames class names, indexed by label
  */
-public final class ImageDataset {
-  private final int height;
-  private final int width;
-  private final int channels;
-  private final byte[] pixels;
-  private final int[] labels;
-  private final List<String> classNames;
-
-  private ImageDataset(int height, int width, int channels, byte[] pixels, int[] labels, List<String> classNames) {
-    this.height = height;
-    this.width = width;
-    this.channels = channels;
-    this.pixels = pixels;
-    this.labels = labels;
-    this.classNames = classNames;
-  }
-
+public record ImageDataset(int height, int width, int channels, byte[] pixels, int[] labels, List<String> classNames) {
   /**
-   * Creates a dataset (copying nothing: the caller must not modify the arrays afterwards).
+   * Validates a dataset (copying nothing but the class names: the caller must not modify the arrays afterwards).
    *
    * @param classNames one name per class; its size is the number of classes
    * @throws DataException if the dataset is empty, the pixel count does not match, or a label is out
    *     of range
    */
-  public static ImageDataset of(int height, int width, int channels, byte[] pixels, int[] labels, List<String> classNames) {
+  public ImageDataset {
     if (height <= 0 || width <= 0 || channels <= 0) {
       throw new DataException("image size must be positive, got " + height + "x" + width + "x" + channels);
     }
@@ -51,7 +42,12 @@ public final class ImageDataset {
               + " pixel values, got " + pixels.length);
     }
     checkLabels(labels, classNames.size(), "dataset");
-    return new ImageDataset(height, width, channels, pixels, labels, List.copyOf(classNames));
+    classNames = List.copyOf(classNames);
+  }
+
+  /** The same as the constructor. */
+  public static ImageDataset of(int height, int width, int channels, byte[] pixels, int[] labels, List<String> classNames) {
+    return new ImageDataset(height, width, channels, pixels, labels, classNames);
   }
 
   /** Like {@link #of} with classes named {@code "0"}, {@code "1"}, ... */
@@ -96,29 +92,9 @@ public final class ImageDataset {
     return labels.length;
   }
 
-  /** Image height. */
-  public int height() {
-    return height;
-  }
-
-  /** Image width. */
-  public int width() {
-    return width;
-  }
-
-  /** Image channels. */
-  public int channels() {
-    return channels;
-  }
-
   /** Number of classes. */
   public int numClasses() {
     return classNames.size();
-  }
-
-  /** Class names, indexed by label. */
-  public List<String> classNames() {
-    return classNames;
   }
 
   /** Values per image ({@code height * width * channels}). */
@@ -132,8 +108,15 @@ public final class ImageDataset {
   }
 
   /** A copy of every label. */
+  @Override
   public int[] labels() {
     return labels.clone();
+  }
+
+  /** A copy of every pixel (NHWC, unsigned bytes). */
+  @Override
+  public byte[] pixels() {
+    return pixels.clone();
   }
 
   /** Unsigned pixel value {@code (0..255)} of image {@code i} at flat NHWC offset {@code offset}. */

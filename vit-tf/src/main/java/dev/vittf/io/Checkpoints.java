@@ -2,6 +2,7 @@ package dev.vittf.io;
 
 import dev.vittf.arch.Architectures;
 import dev.vittf.core.HostTensor;
+import dev.vittf.core.NonFiniteWeightsException;
 import dev.vittf.core.ParameterSpec;
 import dev.vittf.models.ModelConfig;
 import dev.vittf.models.ModelParameters;
@@ -100,18 +101,12 @@ public final class Checkpoints {
   /** Like {@link #model(Path, ModelConfig, CheckpointSource)} with the given mode and session config. */
   public static VitModel model(Path file, ModelConfig config, CheckpointSource source, VitModel.Options options)
       throws IOException {
-    // Reading (I/O and conversion to floats) needs no TensorFlow: overlap it with the graph build.
-    CompletableFuture<Map<String, HostTensor>> raw = CompletableFuture.supplyAsync(() -> {
-      try {
-        return tensors(file);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    });
+    CompletableFuture<Map<String, HostTensor>> raw = readChecked(file);
     VitModel model = null;
     try {
       model = VitModel.createWithoutInitializers(config, options);
-      model.loadWeights(convert(join(raw), config, source, model.parameters()));
+      // Finiteness was checked while reading; conversion (renames, transposes, resampling) keeps values finite.
+      model.loadWeights(convert(join(raw), config, source, model.parameters()), true);
       return model;
     } catch (IOException | RuntimeException | Error e) {
       raw.cancel(false);
@@ -122,7 +117,26 @@ public final class Checkpoints {
     }
   }
 
-  private static Map<String, HostTensor> join(CompletableFuture<Map<String, HostTensor>> raw) throws IOException {
+  /**
+   * Reads a checkpoint and checks that every value is finite (unless the property allows otherwise) on another
+   * thread: none of it needs TensorFlow, so it overlaps the graph build.
+   */
+  public static CompletableFuture<Map<String, HostTensor>> readChecked(Path file) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        Map<String, HostTensor> raw = tensors(file);
+        if (!NonFiniteWeightsException.allowedByProperty()) {
+          NonFiniteWeightsException.check(raw);
+        }
+        return raw;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+  }
+
+  /** The result of {@link #readChecked}, with its exception as thrown by the reader. */
+  public static Map<String, HostTensor> join(CompletableFuture<Map<String, HostTensor>> raw) throws IOException {
     try {
       return raw.join();
     } catch (CompletionException e) {

@@ -17,6 +17,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,8 +36,21 @@ import java.util.regex.Pattern;
  * Pretrained p = Pretrained.load(Path.of("vit-base-patch16-224"));
  * try (VitModel model = p.model()) { HostTensor logits = model.predict(pixels); }
  * }</pre>
+ *
+ * @param folder the folder
+ * @param format the detected format
+ * @param modelClass the upstream model class or name: {@code ViTForImageClassification}, {@code vit_base_patch16_224}, ...
+ * @param config our config
+ * @param source the checkpoint's naming and layout
+ * @param checkpoint the weights file read
+ * @param weights the weights under our names and layouts (checked strictly against the config)
+ * @param labels the class labels, indexed by logit (empty if the folder names none; a pooler has none)
+ * @param preprocessing the preprocessing description as read, unchanged: {@code preprocessor_config.json}
+ *     (transformers), {@code pretrained_cfg} (timm) or the torchvision {@code preprocessing} block; {@code null} if none
+ * @param preprocessingOrigin where {@link #preprocessing()} came from, or {@code null}
  */
-public final class Pretrained {
+public record Pretrained(Path folder, Format format, String modelClass, ModelConfig config, CheckpointSource source,
+    Path checkpoint, Map<String, HostTensor> weights, List<String> labels, JsonNode preprocessing, String preprocessingOrigin) {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final List<String> WEIGHT_FILES = List.of("model.safetensors", "pytorch_model.bin");
   /** The timm model-name families this loader builds, with their reference family. */
@@ -54,29 +68,14 @@ public final class Pretrained {
     TORCHVISION
   }
 
-  private final Path folder;
-  private final Format format;
-  private final String modelClass;
-  private final ModelConfig config;
-  private final CheckpointSource source;
-  private final Path checkpoint;
-  private final Map<String, HostTensor> weights;
-  private final List<String> labels;
-  private final JsonNode preprocessing;
-  private final String preprocessingOrigin;
-
-  private Pretrained(Path folder, Format format, String modelClass, ModelConfig config, CheckpointSource source,
-      Path checkpoint, Map<String, HostTensor> weights, List<String> labels, JsonNode preprocessing, String origin) {
-    this.folder = folder;
-    this.format = format;
-    this.modelClass = modelClass;
-    this.config = config;
-    this.source = source;
-    this.checkpoint = checkpoint;
-    this.weights = weights;
-    this.labels = List.copyOf(labels);
-    this.preprocessing = preprocessing;
-    this.preprocessingOrigin = origin;
+  /** Checks the parts and copies the labels. */
+  public Pretrained {
+    Objects.requireNonNull(folder, "folder");
+    Objects.requireNonNull(format, "format");
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(weights, "weights");
+    labels = List.copyOf(labels);
   }
 
   /**
@@ -296,59 +295,6 @@ public final class Pretrained {
     throw new IllegalArgumentException("config.json: timm architecture '" + architecture + "' is not supported (supported: "
         + "vit_*, deit_* (including *_distilled_*), cait_*, vit_*_18x2_*; reference families "
         + String.join(", ", Architectures.referenceFamilies()) + ")");
-  }
-
-  /** The folder. */
-  public Path folder() {
-    return folder;
-  }
-
-  /** The detected format. */
-  public Format format() {
-    return format;
-  }
-
-  /** The upstream model class or name: {@code ViTForImageClassification}, {@code vit_base_patch16_224}, ... */
-  public String modelClass() {
-    return modelClass;
-  }
-
-  /** Our config. */
-  public ModelConfig config() {
-    return config;
-  }
-
-  /** The checkpoint's naming and layout. */
-  public CheckpointSource source() {
-    return source;
-  }
-
-  /** The weights file read. */
-  public Path checkpoint() {
-    return checkpoint;
-  }
-
-  /** The weights under our names and layouts (checked strictly against the config). */
-  public Map<String, HostTensor> weights() {
-    return weights;
-  }
-
-  /** The class labels, indexed by logit (empty if the folder names none; a pooler has none). */
-  public List<String> labels() {
-    return labels;
-  }
-
-  /**
-   * The preprocessing description as read, unchanged: {@code preprocessor_config.json} (transformers),
-   * {@code pretrained_cfg} (timm) or the torchvision {@code preprocessing} block; {@code null} if none.
-   */
-  public JsonNode preprocessing() {
-    return preprocessing;
-  }
-
-  /** Where {@link #preprocessing()} came from, or {@code null}. */
-  public String preprocessingOrigin() {
-    return preprocessingOrigin;
   }
 
   /**

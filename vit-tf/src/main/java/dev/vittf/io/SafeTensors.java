@@ -222,28 +222,12 @@ public final class SafeTensors {
       }
       case "F16" -> {
         for (int i = 0; i < count; i++) {
-          out[i] = halfToFloat(buf.getShort());
+          out[i] = Float16.toFloat(buf.getShort());
         }
       }
       default -> throw new SafeTensorsException(where + ": unsupported dtype " + e.dtype);
     }
     return new HostTensor(e.shape, out);
-  }
-
-  /** IEEE 754 half precision to float. */
-  static float halfToFloat(short h) {
-    int bits = h & 0xffff;
-    int sign = (bits & 0x8000) << 16;
-    int exp = (bits >>> 10) & 0x1f;
-    int mant = bits & 0x3ff;
-    if (exp == 0) {
-      float v = mant / 1024f / 16384f; // subnormal: mant * 2^-24
-      return sign != 0 ? -v : v;
-    }
-    if (exp == 31) {
-      return Float.intBitsToFloat(sign | 0x7f800000 | (mant << 13));
-    }
-    return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
   }
 
   private static void readFully(FileChannel ch, ByteBuffer buf, long position, String where) throws IOException {

@@ -259,7 +259,7 @@ public final class TorchCheckpoint {
     return switch (type) {
       case "Float" -> data.getFloat(4 * i);
       case "Double" -> (float) data.getDouble(8 * i);
-      case "Half" -> halfToFloat(data.getShort(2 * i));
+      case "Half" -> Float16.toFloat(data.getShort(2 * i));
       case "BFloat16" -> Float.intBitsToFloat((data.getShort(2 * i) & 0xffff) << 16);
       case "Long" -> data.getLong(8 * i);
       case "Int" -> data.getInt(4 * i);
@@ -268,25 +268,6 @@ public final class TorchCheckpoint {
       case "Byte", "Bool" -> data.get(i) & 0xff;
       default -> throw new IllegalStateException("storage type " + type);
     };
-  }
-
-  // IEEE 754 binary16 to float (Java 17 has no Float.float16ToFloat).
-  static float halfToFloat(short h) {
-    int bits = h & 0xffff;
-    int sign = (bits & 0x8000) << 16;
-    int exp = (bits >>> 10) & 0x1f;
-    int mant = bits & 0x3ff;
-    if (exp == 0x1f) {
-      return Float.intBitsToFloat(sign | 0x7f800000 | (mant << 13));
-    }
-    if (exp == 0) {
-      if (mant == 0) {
-        return Float.intBitsToFloat(sign);
-      }
-      float v = mant / 1024f / 16384f; // subnormal: mant * 2^-24
-      return sign != 0 ? -v : v;
-    }
-    return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
   }
 
   /** Lists the whitelisted globals (for documentation and error messages). */

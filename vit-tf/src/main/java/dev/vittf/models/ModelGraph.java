@@ -33,30 +33,31 @@ import org.tensorflow.types.TFloat32;
  * <p>The {@link Precision} is a build option too (float32 when not given). A requested {@link Precision#BF16}
  * passes through {@link Precision#resolve} here, so every entry point falls back to float32 alike on a CPU
  * without bf16 instructions; {@link #precision()} is what the graph was built with.
+ *
+ * @param config the config
+ * @param mode the mode the model was built for
+ * @param precision the precision the model computes in (float32 if bf16 was requested on a CPU without bf16)
+ * @param tf root ops of the environment, with the scope the model was built with (to keep building)
+ * @param images the image input
+ * @param outputs every named output ({@code logits}, {@code pooled}, {@code tokens}, attention maps...), in build order
+ * @param parameters the parameter store the model registered its parameters in
+ * @param flopsPerImage analytic FLOPs of one forward pass per image (2 per multiply-accumulate)
  */
-public final class ModelGraph {
+public record ModelGraph(ModelConfig config, Mode mode, Precision precision, Ops tf, Operand<TFloat32> images,
+    Map<String, Operand<TFloat32>> outputs, ParameterStore parameters, long flopsPerImage) {
   /** Name of the image input placeholder, {@code float32 [-1, H, W, C]}. */
   public static final String IMAGES = "images";
 
-  private final ModelConfig config;
-  private final Mode mode;
-  private final Precision precision;
-  private final Ops tf;
-  private final Operand<TFloat32> images;
-  private final Map<String, Operand<TFloat32>> outputs;
-  private final ParameterStore parameters;
-  private final long flopsPerImage;
-
-  private ModelGraph(ModelConfig config, Mode mode, Precision precision, Ops tf, Operand<TFloat32> images,
-      Map<String, Operand<TFloat32>> outputs, ParameterStore parameters, long flopsPerImage) {
-    this.config = config;
-    this.mode = mode;
-    this.precision = precision;
-    this.tf = tf;
-    this.images = images;
-    this.outputs = outputs;
-    this.parameters = parameters;
-    this.flopsPerImage = flopsPerImage;
+  /** Checks what {@link #build} guarantees: the scan-free scope, and the logits among the outputs. */
+  public ModelGraph {
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(mode, "mode");
+    Objects.requireNonNull(precision, "precision");
+    Objects.requireNonNull(parameters, "parameters");
+    requireScanFree(tf);
+    if (!outputs.containsKey(Network.LOGITS)) {
+      throw new IllegalStateException(config.architecture() + " network did not tap its logits");
+    }
   }
 
   /**
@@ -102,41 +103,19 @@ public final class ModelGraph {
   private static ModelGraph build(Ops tf, ModelConfig config, Mode mode, Precision requested,
       ParameterStore parameters, Operand<TFloat32> images) {
     Objects.requireNonNull(config, "config");
-    Objects.requireNonNull(mode, "mode");
     Precision precision = Precision.resolve(Objects.requireNonNull(requested, "precision"));
-    Objects.requireNonNull(parameters, "parameters");
+    requireScanFree(tf); // before the ops: the record's own check would come after a quadratic build
+    Network network = config.network();
+    BuildContext ctx = BuildContext.root(tf, parameters, mode, precision);
+    network.apply(ctx, images);
+    return new ModelGraph(config, mode, precision, tf, images, ctx.taps(), parameters, network.flopsPerImage());
+  }
+
+  private static void requireScanFree(Ops tf) {
     if (!GraphOps.isScanFree(tf)) {
       // Would still be correct, but quadratic: ScalableViT's training graph would take minutes.
       throw new IllegalStateException("model ops must be named by the scan-free scope, got " + tf.scope().getClass().getName());
     }
-    Network network = config.network();
-    BuildContext ctx = BuildContext.root(tf, parameters, mode, precision);
-    network.apply(ctx, images);
-    Map<String, Operand<TFloat32>> outputs = ctx.taps();
-    if (!outputs.containsKey(Network.LOGITS)) {
-      throw new IllegalStateException(config.architecture() + " network did not tap its logits");
-    }
-    return new ModelGraph(config, mode, precision, tf, images, outputs, parameters, network.flopsPerImage());
-  }
-
-  /** The config. */
-  public ModelConfig config() {
-    return config;
-  }
-
-  /** The mode the model was built for. */
-  public Mode mode() {
-    return mode;
-  }
-
-  /** The precision the model computes in (float32 if bf16 was requested on a CPU without bf16). */
-  public Precision precision() {
-    return precision;
-  }
-
-  /** Root ops of the environment, with the scope the model was built with (to keep building). */
-  public Ops tf() {
-    return tf;
   }
 
   /** The class of the name scope the model's ops were built with ({@link dev.vittf.core.ScanFreeScope}). */
@@ -144,19 +123,9 @@ public final class ModelGraph {
     return tf.scope().getClass();
   }
 
-  /** The image input. */
-  public Operand<TFloat32> images() {
-    return images;
-  }
-
   /** The logits {@code [B, classes]}. */
   public Operand<TFloat32> logits() {
     return outputs.get(Network.LOGITS);
-  }
-
-  /** Every named output ({@code logits}, {@code pooled}, {@code tokens}, attention maps...), in build order. */
-  public Map<String, Operand<TFloat32>> outputs() {
-    return outputs;
   }
 
   /** Names of the outputs, sorted. */
@@ -175,15 +144,5 @@ public final class ModelGraph {
       throw new IllegalArgumentException("unknown output '" + name + "'; available: " + outputNames());
     }
     return o;
-  }
-
-  /** The parameter store the model registered its parameters in. */
-  public ParameterStore parameters() {
-    return parameters;
-  }
-
-  /** Analytic FLOPs of one forward pass per image (2 per multiply-accumulate). */
-  public long flopsPerImage() {
-    return flopsPerImage;
   }
 }

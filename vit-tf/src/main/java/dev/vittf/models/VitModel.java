@@ -85,7 +85,9 @@ public final class VitModel implements AutoCloseable {
     Graph g = new Graph();
     Session s = null;
     try {
-      this.store = forLoading ? GraphParameterStore.forLoading(g) : new GraphParameterStore(g, options.seed());
+      GraphParameterStore st = forLoading ? GraphParameterStore.forLoading(g) : new GraphParameterStore(g, options.seed());
+      // bf16 inference keeps bf16 copies of the weights (refreshed on every write) instead of casting at every run
+      this.store = options.mode() == Mode.INFERENCE ? st.cacheConversions() : st;
       this.model = ModelGraph.build(g, config, options.mode(), options.precision(), store);
       s = options.sessionConfig() == null ? new Session(g) : new Session(g, options.sessionConfig());
       this.graph = g;

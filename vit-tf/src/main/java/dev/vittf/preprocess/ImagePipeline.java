@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * One source library's eval preprocessing, from a decoded RGB photo to the float32 NHWC tensor the
@@ -586,47 +588,32 @@ public record ImagePipeline(
   }
 
   private static String text(JsonNode n, String key, String dflt) {
-    JsonNode v = n.get(key);
-    if (v == null || v.isNull()) {
-      return dflt;
-    }
-    if (!v.isTextual()) {
-      throw new IllegalArgumentException(key + " must be a string, got " + v);
-    }
-    return v.asText();
+    return optional(n, key, dflt, JsonNode::isTextual, "a string", JsonNode::asText);
   }
 
   private static boolean bool(JsonNode n, String key, boolean dflt) {
-    JsonNode v = n.get(key);
-    if (v == null || v.isNull()) {
-      return dflt;
-    }
-    if (!v.isBoolean()) {
-      throw new IllegalArgumentException(key + " must be true or false, got " + v);
-    }
-    return v.asBoolean();
+    return optional(n, key, dflt, JsonNode::isBoolean, "true or false", JsonNode::asBoolean);
   }
 
   private static int integer(JsonNode n, String key, int dflt) {
-    JsonNode v = n.get(key);
-    if (v == null || v.isNull()) {
-      return dflt;
-    }
-    if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-      throw new IllegalArgumentException(key + " must be an integer, got " + v);
-    }
-    return v.asInt();
+    return optional(n, key, dflt, v -> v.isIntegralNumber() && v.canConvertToInt(), "an integer", JsonNode::asInt);
   }
 
   private static double number(JsonNode n, String key, double dflt) {
+    return optional(n, key, dflt, JsonNode::isNumber, "a number", JsonNode::asDouble);
+  }
+
+  /** {@code n.key} read by {@code read} if {@code accepts} it, {@code dflt} if absent or null, else an error. */
+  private static <T> T optional(JsonNode n, String key, T dflt, Predicate<JsonNode> accepts, String expected,
+      Function<JsonNode, T> read) {
     JsonNode v = n.get(key);
     if (v == null || v.isNull()) {
       return dflt;
     }
-    if (!v.isNumber()) {
-      throw new IllegalArgumentException(key + " must be a number, got " + v);
+    if (!accepts.test(v)) {
+      throw new IllegalArgumentException(key + " must be " + expected + ", got " + v);
     }
-    return v.asDouble();
+    return read.apply(v);
   }
 
   private static double[] doubles(JsonNode n, String key, double[] dflt) {

@@ -35,11 +35,6 @@ public enum ResampleFilter {
     this.support = support;
   }
 
-  /** The PIL constant ({@code Image.Resampling.*}). */
-  public int pilCode() {
-    return pilCode;
-  }
-
   /** Half-width of the kernel at scale 1, in input pixels. */
   public double support() {
     return support;

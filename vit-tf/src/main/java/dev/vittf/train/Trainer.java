@@ -251,19 +251,9 @@ public final class Trainer implements AutoCloseable {
     return config;
   }
 
-  /** The training config. */
-  public TrainConfig trainConfig() {
-    return train;
-  }
-
   /** Sets the run's length, for the learning-rate schedule (when it is known only after a restore). */
   void setTotalSteps(long totalSteps) {
     schedule = train.schedule(totalSteps);
-  }
-
-  /** The learning-rate schedule. */
-  public LrSchedule schedule() {
-    return schedule;
   }
 
   /** Number of steps taken so far (the 0-based index of the next step). */

@@ -3,6 +3,7 @@ package dev.vittf.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vittf.ForceBf16;
 import dev.vittf.core.HostTensor;
 import dev.vittf.core.Precision;
 import dev.vittf.data.Augmentation;
@@ -13,9 +14,8 @@ import dev.vittf.data.Normalization;
 import dev.vittf.models.ModelConfig;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.proto.DataType;
 
@@ -23,24 +23,9 @@ import org.tensorflow.proto.DataType;
  * bf16 training: bf16 products, float32 master weights, gradients and AdamW state. The bf16 gradients at the same
  * weights agree with float32's, and training on a fixed synthetic task lowers the loss as float32 does.
  */
+@ExtendWith(ForceBf16.class)
 class PrecisionTrainingTest {
   static final ImageDataset DATA = SyntheticData.make(48, 28, 28, 1, 10, 21);
-  private String previous;
-
-  @BeforeEach
-  void force() {
-    previous = System.setProperty(Precision.FORCE_PROPERTY, "true");
-  }
-
-  @AfterEach
-  void restore() {
-    if (previous == null) {
-      System.clearProperty(Precision.FORCE_PROPERTY);
-    } else {
-      System.setProperty(Precision.FORCE_PROPERTY, previous);
-    }
-  }
-
   static TrainConfig config(Precision p) {
     return TrainConfig.builder().batchSize(8).learningRate(3e-3).warmupSteps(3).weightDecay(0.05).clipNorm(1)
         .seed(4).threads(1).precision(p).build();

@@ -3,6 +3,7 @@ package dev.vittf.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vittf.analysis.Plots;
 import dev.vittf.core.NativeLogging;
+import dev.vittf.core.Precision;
 import dev.vittf.models.Presets;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -50,6 +51,10 @@ public final class BenchAllCommand implements Callable<Integer> {
   @Option(names = "--xla", split = ",", defaultValue = "off,on", description = "XLA modes to run (default: ${DEFAULT-VALUE})")
   List<String> xlaModes;
 
+  @Option(names = "--precision", split = ",", defaultValue = "fp32,bf16", converter = Names.PrecisionName.class,
+      description = "precisions, each measured in the same child run with its own matmul peak (default: ${DEFAULT-VALUE})")
+  List<Precision> precisions;
+
   @Option(names = "--iterations", defaultValue = "10", converter = Ranges.PositiveInt.class, description = "timed runs per configuration (default: ${DEFAULT-VALUE})")
   int iterations;
 
@@ -82,11 +87,11 @@ public final class BenchAllCommand implements Callable<Integer> {
         for (String xla : xlaModes) {
           boolean on = xla.equals("on");
           System.out.printf("--- %s batch %d XLA %s%n", preset, batch, xla);
-          Map<String, Object> row = runChild(preset, batch, on);
-          if (row == null) {
+          List<Map<String, Object>> measured = runChild(preset, batch, on);
+          if (measured.isEmpty()) {
             failures.add(preset + " batch " + batch + " XLA " + xla);
           } else {
-            rows.add(row);
+            rows.addAll(measured);
           }
         }
       }
@@ -118,7 +123,8 @@ public final class BenchAllCommand implements Callable<Integer> {
     return out;
   }
 
-  private Map<String, Object> runChild(String preset, int batch, boolean xla) throws IOException, InterruptedException {
+  /** One child {@code bench} run: a row per precision, or none if it failed. */
+  private List<Map<String, Object>> runChild(String preset, int batch, boolean xla) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx" + childHeap);
@@ -129,6 +135,7 @@ public final class BenchAllCommand implements Callable<Integer> {
     cmd.addAll(List.of("bench", "--preset", preset, "--batch", String.valueOf(batch), "--iterations", String.valueOf(iterations),
         "--warmup", String.valueOf(run.warmup)));
     cmd.addAll(run.threads.args());
+    cmd.addAll(List.of("--precision", precisionList()));
     cmd.add("--json");
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().putIfAbsent(NativeLogging.LOG_LEVEL, "2");
@@ -138,25 +145,25 @@ public final class BenchAllCommand implements Callable<Integer> {
       pb.environment().remove("TF_XLA_FLAGS");
     }
     Process p = pb.start();
-    Map<String, Object> result = null;
+    List<Map<String, Object>> result = new ArrayList<>();
     try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = r.readLine()) != null) {
         if (line.startsWith(BenchCommand.RESULT_PREFIX)) {
           @SuppressWarnings("unchecked")
           Map<String, Object> parsed = new ObjectMapper().readValue(line.substring(BenchCommand.RESULT_PREFIX.length()), Map.class);
-          result = parsed;
+          result.add(parsed);
         } else if (!line.startsWith("I0000") && !line.startsWith("WARNING: All log messages")) {
           System.out.println("  " + line);
         }
       }
     }
     int rc = p.waitFor();
-    if (rc != 0 || result == null) {
-      System.out.println("  child exited with " + rc + (result == null ? " and no result" : ""));
-      return null;
+    if (rc != 0 || result.isEmpty()) {
+      System.out.println("  child exited with " + rc + (result.isEmpty() ? " and no result" : ""));
+      return List.of();
     }
-    if (xla && ((Number) result.get("xlaClusters")).intValue() == 0) {
+    if (xla && result.stream().anyMatch(r -> ((Number) r.get("xlaClusters")).intValue() == 0)) {
       System.out.println("  WARNING: XLA requested but no XLA cluster ran");
     }
     return result;
@@ -185,22 +192,25 @@ public final class BenchAllCommand implements Callable<Integer> {
         .append("\"` (auto-clustering; the column `clusters` counts the XLA clusters that ran in a traced step).\n");
     md.append("- Columns: `graph` = building the graph (ops and variables); `init` = creating the session and running the "
         + "random initialisers; `first` = first run (grappler, oneDNN primitives, XLA compilation); `median` = steady-state "
-        + "latency per batch; `GFLOP/s` = analytic FLOPs (2 per multiply-add) / median; `peak` = median over the timed runs of the better of "
-        + "a 1024³ and a 2048³ float32 MatMul in TensorFlow (oneDNN), measured in the same JVM interleaved run by run with the "
-        + "model's timed runs (so both see the same load); `% of peak` = median over the timed runs of the model's GFLOP/s over the peak of the "
+        + "latency per batch; `GFLOP/s` = analytic FLOPs (2 per multiply-add) / median; `prec` = what the model computes in "
+        + "(docs/precision.md); `peak` = median over the timed runs of the better of "
+        + "a 1024³ and a 2048³ MatMul in TensorFlow (oneDNN) of the row's precision (float32, or bf16 operands), measured in the "
+        + "same JVM interleaved run by run with the model's timed runs (every precision's matmuls after every model run, so "
+        + "both see the same load); `% of peak` = median over the timed runs of the model's GFLOP/s over the peak of the "
         + "matmul runs right after it (paired, so load changes cancel; close to GFLOP/s ÷ peak); `RSS` = peak resident memory of the child process.\n\n");
-    md.append("| preset | arch | params | GFLOPs/img | batch | XLA | clusters | graph ms | init ms | first ms | median ms | images/s | GFLOP/s | peak GFLOP/s | % of peak | RSS MB |\n");
-    md.append("|---|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    md.append("| preset | arch | params | GFLOPs/img | batch | XLA | prec | clusters | graph ms | init ms | first ms | median ms | images/s | GFLOP/s | peak GFLOP/s | % of peak | RSS MB |\n");
+    md.append("|---|---|---:|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Map<String, Object> r : rows) {
       double gflops = num(r, "gflops");
       double peak = num(r, "peakGflops");
       md.append(String.format(Locale.ROOT,
-          "| %s | %s | %,d | %.3f | %d | %s | %d | %.0f | %.0f | %.0f | %.2f | %.2f | %.1f | %.1f | %.0f%% | %.0f |%n",
+          "| %s | %s | %,d | %.3f | %d | %s | %s | %d | %.0f | %.0f | %.0f | %.2f | %.2f | %.1f | %.1f | %.0f%% | %.0f |%n",
           r.get("preset"), r.get("architecture"), (long) num(r, "parameters"), num(r, "flopsPerImage") / 1e9,
-          (int) num(r, "batch"), Boolean.TRUE.equals(r.get("xla")) ? "on" : "off", (int) num(r, "xlaClusters"),
+          (int) num(r, "batch"), Boolean.TRUE.equals(r.get("xla")) ? "on" : "off", r.get("precision"), (int) num(r, "xlaClusters"),
           num(r, "graphMs"), num(r, "initMs"), num(r, "firstMs"), num(r, "medianMs"), num(r, "imagesPerSecond"), gflops, peak,
           100 * num(r, "fractionOfPeak"), num(r, "peakRssMb")));
     }
+    md.append(speedups(rows));
     if (!failures.isEmpty()) {
       md.append("\nFailed configurations: ").append(String.join(", ", failures)).append('\n');
     }
@@ -210,21 +220,55 @@ public final class BenchAllCommand implements Callable<Integer> {
     return md.toString();
   }
 
+  /**
+   * The bf16 / fp32 ratio of images/s per preset, batch and XLA mode, from the two rows of the same child run (same
+   * JVM, one after the other), or "" unless both precisions were measured.
+   */
+  static String speedups(List<Map<String, Object>> rows) {
+    Map<String, Map<String, Double>> ips = new LinkedHashMap<>();
+    for (Map<String, Object> r : rows) {
+      String key = r.get("preset") + "|" + (int) num(r, "batch") + "|" + (Boolean.TRUE.equals(r.get("xla")) ? "on" : "off");
+      ips.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(String.valueOf(r.get("precision")), num(r, "imagesPerSecond"));
+    }
+    StringBuilder md = new StringBuilder();
+    for (Map.Entry<String, Map<String, Double>> e : ips.entrySet()) {
+      Double f = e.getValue().get(Precision.FP32.label());
+      Double h = e.getValue().get(Precision.BF16.label());
+      if (f != null && h != null) {
+        if (md.length() == 0) {
+          md.append("\nbf16 / fp32 images/s (the two rows of one child run):\n\n| preset | batch | XLA | fp32 images/s | bf16 images/s | bf16 / fp32 |\n")
+              .append("|---|---:|---|---:|---:|---:|\n");
+        }
+        String[] k = e.getKey().split("\\|");
+        md.append(String.format(Locale.ROOT, "| %s | %s | %s | %.2f | %.2f | %.2f× |%n", k[0], k[1], k[2], f, h, h / f));
+      }
+    }
+    return md.toString();
+  }
+
   private java.awt.image.BufferedImage chart(List<Map<String, Object>> rows) {
     Map<String, double[]> perPreset = new LinkedHashMap<>();
     int batch = run.batches.stream().mapToInt(Integer::intValue).max().orElse(1);
     for (Map<String, Object> r : rows) {
-      double[] v = perPreset.computeIfAbsent((String) r.get("preset"), k -> new double[] {Double.NaN, Double.NaN});
+      double[] v = perPreset.computeIfAbsent((String) r.get("preset"), k -> new double[] {Double.NaN, Double.NaN, Double.NaN});
       v[0] = num(r, "parameters") / 1e6;
       if ((int) num(r, "batch") == batch && !Boolean.TRUE.equals(r.get("xla"))) {
-        v[1] = num(r, "imagesPerSecond");
+        v[Precision.BF16.label().equals(r.get("precision")) ? 2 : 1] = num(r, "imagesPerSecond");
       }
     }
     List<String> labels = new ArrayList<>(perPreset.keySet());
-    double[] params = perPreset.values().stream().mapToDouble(v -> v[0]).toArray();
-    double[] ips = perPreset.values().stream().mapToDouble(v -> v[1]).toArray();
+    List<Plots.Series> series = new ArrayList<>();
+    series.add(new Plots.Series("parameters (millions)", perPreset.values().stream().mapToDouble(v -> v[0]).toArray()));
+    series.add(new Plots.Series("images / s, fp32", perPreset.values().stream().mapToDouble(v -> v[1]).toArray()));
+    if (precisions.contains(Precision.BF16)) {
+      series.add(new Plots.Series("images / s, bf16", perPreset.values().stream().mapToDouble(v -> v[2]).toArray()));
+    }
     return Plots.barChart("parameters and throughput per preset (graph mode, batch " + batch + ", no XLA)", labels,
-        List.of(new Plots.Series("parameters (millions)", params), new Plots.Series("images / s", ips)), 900, 520);
+        series, 900, 520);
+  }
+
+  private String precisionList() {
+    return String.join(",", precisions.stream().distinct().map(Precision::label).toList());
   }
 
   private static Object threadCount(int n) {
@@ -243,6 +287,7 @@ public final class BenchAllCommand implements Callable<Integer> {
     }
     sb.append(" --batch ").append(run.batches.stream().map(String::valueOf).reduce((a, b) -> a + "," + b).orElse(""));
     sb.append(" --xla ").append(String.join(",", xlaModes));
+    sb.append(" --precision ").append(precisionList());
     sb.append(" --iterations ").append(iterations).append(" --warmup ").append(run.warmup);
     if (run.threads.intraOp != 0 || run.threads.interOp != 0) {
       sb.append(' ').append(String.join(" ", run.threads.args()));
@@ -301,8 +346,10 @@ public final class BenchAllCommand implements Callable<Integer> {
       List<String> lines = Files.readAllLines(Path.of("/proc/cpuinfo"));
       String family = lines.stream().filter(l -> l.startsWith("cpu family")).findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("?");
       String mhz = lines.stream().filter(l -> l.startsWith("cpu MHz")).findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("?");
-      boolean avx512 = lines.stream().anyMatch(l -> l.startsWith("flags") && l.contains("avx512f"));
-      return " (family " + family + ", " + mhz + " MHz" + (avx512 ? ", AVX-512" : "") + ")";
+      String flags = lines.stream().filter(l -> l.startsWith("flags")).findFirst().orElse("") + " ";
+      String isa = (flags.contains(" avx512f ") ? ", AVX-512" : "") + (flags.contains(" avx512_bf16 ") ? ", AVX512-BF16" : "")
+          + (flags.contains(" amx_bf16 ") ? ", AMX-BF16" : "");
+      return " (family " + family + ", " + mhz + " MHz" + isa + ")";
     } catch (IOException e) {
       return "";
     }

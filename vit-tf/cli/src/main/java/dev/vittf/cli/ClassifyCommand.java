@@ -13,7 +13,6 @@ import dev.vittf.classify.Prediction;
 import dev.vittf.core.HostTensor;
 import dev.vittf.preprocess.ImageDecoder;
 import dev.vittf.preprocess.ImagePipeline;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,15 +54,6 @@ final class ClassifyCommand implements Callable<Integer> {
 
   @Mixin ImageInputOptions input;
 
-  private final PrintStream out;
-
-  ClassifyCommand() {
-    this(System.out);
-  }
-
-  ClassifyCommand(PrintStream out) {
-    this.out = out;
-  }
 
   @Override
   public Integer call() throws Exception {
@@ -111,18 +101,18 @@ final class ClassifyCommand implements Callable<Integer> {
       } else {
         o.put("error", c.error());
       }
-      out.println(JSON.writeValueAsString(o));
+      input.out().println(JSON.writeValueAsString(o));
       return;
     }
-    out.println(c.image());
+    input.out().println(c.image());
     if (!c.ok()) {
-      out.println("  error: " + c.error());
+      input.out().println("  error: " + c.error());
       return;
     }
-    out.printf(Locale.ROOT, "  %4s  %11s  %5s  %s%n", "rank", "probability", "index", "label");
+    input.out().printf(Locale.ROOT, "  %4s  %11s  %5s  %s%n", "rank", "probability", "index", "label");
     for (int k = 0; k < c.topK().size(); k++) {
       Prediction pr = c.topK().get(k);
-      out.printf(Locale.ROOT, "  %4d  %11.4f  %5d  %s%n", k + 1, pr.score(), pr.index(), pr.label());
+      input.out().printf(Locale.ROOT, "  %4d  %11.4f  %5d  %s%n", k + 1, pr.score(), pr.index(), pr.label());
     }
   }
 
@@ -147,7 +137,7 @@ final class ClassifyCommand implements Callable<Integer> {
     int scale = Math.max(1, (int) Math.ceil(256.0 / Math.max(h, w)));
     Path file = explainFile(image);
     ModelFiles.writePngAtomically(Plots.heatmapOverlay(pixels, 0, cells, 0.5, scale), file);
-    out.println((json ? "" : "  ") + "attention map: " + file);
+    input.out().println((json ? "" : "  ") + "attention map: " + file);
   }
 
   /** The patch grid of {@code tokens} (with or without a class token) for an {@code h × w} input. */

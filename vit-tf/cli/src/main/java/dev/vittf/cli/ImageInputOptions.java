@@ -3,10 +3,15 @@ package dev.vittf.cli;
 import dev.vittf.cli.support.PathCheck;
 
 import dev.vittf.preprocess.ImageDecoder;
+import java.io.PrintWriter;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** Options shared by the photo commands ({@code classify}, {@code preprocess}). */
+/** What the photo commands ({@code classify}, {@code preprocess}) share: their options and their output stream. */
 final class ImageInputOptions {
+  @Spec(Spec.Target.MIXEE) CommandSpec command;
+
   @Option(names = "--overwrite", description = "replace existing output files")
   boolean overwrite;
 
@@ -14,6 +19,11 @@ final class ImageInputOptions {
       converter = dev.vittf.cli.support.Ranges.PositiveLong.class,
       description = "refuse images with more pixels, checked from the header before decoding (default: PIL's ${DEFAULT-VALUE})")
   long maxPixels;
+
+  /** The command's output (standard output, or what a caller set with {@code CommandLine.setOut}). */
+  PrintWriter out() {
+    return command.commandLine().getOut();
+  }
 
   /** The limit, validated. */
   long maxPixels() {

@@ -6,7 +6,6 @@ import dev.vittf.core.HostTensor;
 import dev.vittf.io.SafeTensors;
 import dev.vittf.preprocess.ImageDecoder;
 import dev.vittf.preprocess.ImagePipeline;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
@@ -42,15 +41,6 @@ final class PreprocessCommand implements Callable<Integer> {
 
   @Mixin ImageInputOptions input;
 
-  private final PrintStream out;
-
-  PreprocessCommand() {
-    this(System.out);
-  }
-
-  PreprocessCommand(PrintStream out) {
-    this.out = out;
-  }
 
   @Override
   public Integer call() throws Exception {
@@ -62,7 +52,7 @@ final class PreprocessCommand implements Callable<Integer> {
     }
     SafeTensors.write(output, Map.of("pixels", pixels),
         Map.of("image", image.getFileName().toString(), "pipeline", p.name(), "layout", "NHWC"));
-    out.println(output + ": pixels " + Arrays.toString(pixels.shape()) + " (" + p.name() + ")");
+    input.out().println(output + ": pixels " + Arrays.toString(pixels.shape()) + " (" + p.name() + ")");
     return 0;
   }
 }

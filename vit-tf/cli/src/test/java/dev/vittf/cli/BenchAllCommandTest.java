@@ -7,6 +7,7 @@ import dev.vittf.models.Presets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,5 +35,18 @@ class BenchAllCommandTest {
     BenchAllCommand.writeSection(md, "new table\n");
     assertEquals("# Benchmarks\n\nintro\n\n" + BenchAllCommand.BEGIN + "\nnew table\n" + BenchAllCommand.END + "\n\n## Tuning\nnotes\n",
         Files.readString(md));
+  }
+
+  @Test
+  void speedupsPairTheTwoPrecisionsOfEachConfiguration() {
+    List<Map<String, Object>> rows = List.of(
+        Map.of("preset", "vit-b16", "batch", 8, "xla", false, "precision", "fp32", "imagesPerSecond", 5.0),
+        Map.of("preset", "vit-b16", "batch", 8, "xla", false, "precision", "bf16", "imagesPerSecond", 11.5),
+        Map.of("preset", "vit-b16", "batch", 8, "xla", true, "precision", "fp32", "imagesPerSecond", 4.0),
+        Map.of("preset", "vit-b16", "batch", 1, "xla", false, "precision", "fp32", "imagesPerSecond", 4.8));
+    assertEquals("\nbf16 / fp32 images/s (the two rows of one child run):\n\n"
+        + "| preset | batch | XLA | fp32 images/s | bf16 images/s | bf16 / fp32 |\n|---|---:|---|---:|---:|---:|\n"
+        + "| vit-b16 | 8 | off | 5.00 | 11.50 | 2.30× |\n", BenchAllCommand.speedups(rows));
+    assertEquals("", BenchAllCommand.speedups(rows.subList(2, 4)), "no pair, no table");
   }
 }

@@ -13,7 +13,7 @@ import dev.vittf.io.SafeTensors;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.function.Function;
+import java.util.function.Supplier;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,17 +35,19 @@ class ClassifyCommandTest {
 
   private record Run(int code, String out, String err) {}
 
-  private static Run run(Function<PrintStream, Callable<Integer>> command, String... args) {
+  private static Run run(Supplier<Callable<Integer>> command, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     StringWriter err = new StringWriter();
-    try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8)) {
-      CommandLine cl = new CommandLine(command.apply(o));
+    try (PrintWriter o = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true)) {
+      CommandLine cl = new CommandLine(command.get());
+      cl.setOut(o);
       cl.setErr(new PrintWriter(err, true));
       cl.setExecutionExceptionHandler((ex, line, parsed) -> {
         line.getErr().println("error: " + ex.getMessage());
         return 1;
       });
       int code = cl.execute(args);
+      o.flush();
       return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString());
     }
   }

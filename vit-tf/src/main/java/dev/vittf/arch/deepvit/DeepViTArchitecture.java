@@ -8,7 +8,7 @@ public final class DeepViTArchitecture {
   /** Registered in {@link dev.vittf.arch.Architectures#ALL}. */
   public static final Architecture<DeepViTConfig> DESCRIPTOR = Architecture.builder("deepvit", DeepViTConfig.class)
       .seedAndTiny(DeepViTConfig::seed, DeepViTConfig::tiny)
-      .preset("deepvit-s", "deepvit_S widths of the authors' repository, vit-pytorch blocks (docs/deepvit-cait.md)",
+      .preset("deepvit-s", "deepvit_S widths of the authors' repository, vit-pytorch blocks (docs/deepvit.md)",
           DeepViTConfig::deepvitS)
       .preset("deepvit-l", "deepvit_L widths of the authors' repository (paper lists 55M)", DeepViTConfig::deepvitL)
       .checkpoints(CheckpointSource.VIT_PYTORCH, DeepViTMappings::vitPytorch)

@@ -1,12 +1,10 @@
-package dev.vittf;
+package dev.vittf.arch.cait;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vittf.arch.cait.CaiTConfig;
-import dev.vittf.arch.deepvit.DeepViTConfig;
 import dev.vittf.blocks.AttentionConfig.QkvLayout;
 import dev.vittf.blocks.LayerScale;
 import dev.vittf.blocks.PatchEmbedding;
@@ -14,7 +12,6 @@ import dev.vittf.core.InvalidConfigException;
 import dev.vittf.core.ParameterSpec;
 import dev.vittf.models.ModelConfig;
 import dev.vittf.models.ModelParameters;
-import dev.vittf.models.Pool;
 import dev.vittf.models.Presets;
 import java.util.Arrays;
 import java.util.List;
@@ -22,17 +19,13 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
-/** DeepViT and CaiT configs: validation (one test per rule), defaults, round trips, presets and their sizes. */
-class DeepViTCaiTConfigTest {
+/** CaiT configs: validation (one test per rule), defaults, round trips, presets and their sizes, parameter names. */
+class CaiTConfigTest {
 
   // ---- invalid configs: every rule, message names field, value and rule ----
 
   private static InvalidConfigException caitInvalid(UnaryOperator<CaiTConfig.Builder> edit) {
     return assertThrows(InvalidConfigException.class, () -> edit.apply(CaiTConfig.tiny().toBuilder()).build());
-  }
-
-  private static InvalidConfigException deepvitInvalid(UnaryOperator<DeepViTConfig.Builder> edit) {
-    return assertThrows(InvalidConfigException.class, () -> edit.apply(DeepViTConfig.tiny().toBuilder()).build());
   }
 
   private static void assertViolation(InvalidConfigException e, String field, String value, String rule) {
@@ -106,29 +99,22 @@ class DeepViTCaiTConfigTest {
         "product overflows (must be < 2^31)");
   }
 
+  /** The CaiT paper's Table 1 FLOPs (multiply-adds) of XXS24, XS24, S24 at 224: 2.5G, 5.4G, 9.4G. */
+  @Test
+  void caitPresetFlopsMatchThePaper() {
+    Map<String, Double> paperGmacs = Map.of("cait-xxs24", 2.5, "cait-xs24", 5.4, "cait-s24", 9.4);
+    for (Map.Entry<String, Double> e : paperGmacs.entrySet()) {
+      double gmacs = Presets.get(e.getKey()).network().flopsPerImage() / 2e9;
+      assertEquals(e.getValue(), gmacs, 0.1, e.getKey() + " GMACs " + gmacs);
+    }
+  }
+
   @Test
   void everyCaitViolationIsReportedAtOnce() {
     InvalidConfigException e = caitInvalid(b -> b.clsDepth(0).layerDropout(2).dim(0).imageSize(33));
     List<String> fields = e.violations().stream().map(InvalidConfigException.Violation::field).toList();
     assertTrue(fields.containsAll(List.of("clsDepth", "layerDropout", "dim", "imageHeight", "imageWidth")), fields.toString());
     assertTrue(e.getMessage().startsWith("invalid CaiTConfig (5 problems)"), e.getMessage());
-  }
-
-  @Test
-  void deepvitRulesAreChecked() {
-    assertViolation(deepvitInvalid(b -> b.imageSize(36)), "imageHeight", "36", "must be divisible by patchHeight=8");
-    assertViolation(deepvitInvalid(b -> b.heads(0)), "heads", "0", "must be > 0");
-    assertViolation(deepvitInvalid(b -> b.depth(-1)), "depth", "-1", "must be > 0");
-    assertViolation(deepvitInvalid(b -> b.dim(0)), "dim", "0", "must be > 0");
-    assertViolation(deepvitInvalid(b -> b.dimHead(0)), "dimHead", "0", "must be > 0");
-    assertViolation(deepvitInvalid(b -> b.mlpDim(-5)), "mlpDim", "-5", "must be > 0");
-    assertViolation(deepvitInvalid(b -> b.numClasses(0)), "numClasses", "0", "must be > 0");
-    assertViolation(deepvitInvalid(b -> b.pool(null)), "pool", "null", "must not be null");
-    assertViolation(deepvitInvalid(b -> b.dropout(1)), "dropout", "1.0", "must be in [0, 1)");
-    assertViolation(deepvitInvalid(b -> b.embDropout(-0.5)), "embDropout", "-0.5", "must be in [0, 1)");
-    assertViolation(deepvitInvalid(b -> b.attnDropout(3)), "attnDropout", "3.0", "must be in [0, 1)");
-    assertViolation(deepvitInvalid(b -> b.normEps(-1)), "normEps", "-1.0", "must be finite and > 0");
-    assertViolation(deepvitInvalid(b -> b.channels(0)), "channels", "0", "must be > 0");
   }
 
   // ---- defaults and round trips ----
@@ -158,9 +144,22 @@ class DeepViTCaiTConfigTest {
   }
 
   @Test
+  void paperPresetsHaveThePaperShapes() {
+    int[][] shapes = {{192, 4}, {288, 6}, {384, 8}};
+    String[] names = {"cait-xxs24", "cait-xs24", "cait-s24"};
+    for (int i = 0; i < names.length; i++) {
+      CaiTConfig c = (CaiTConfig) Presets.get(names[i]);
+      assertEquals(List.of(224, 16, shapes[i][0], 24, 2, shapes[i][1], shapes[i][0] / shapes[i][1], 4 * shapes[i][0]),
+          List.of(c.imageHeight(), c.patchHeight(), c.dim(), c.depth(), c.clsDepth(), c.heads(), c.dimHead(), c.mlpDim()),
+          names[i]);
+      assertEquals(1e-6, c.normEps());
+      assertTrue(c.normalizeClassContext() && !c.classTalkingHeads() && c.talkingHeadsBias() && c.qkvBias());
+    }
+  }
+
+  @Test
   void attentionDropoutDefaultsToDropout() {
     assertEquals(0.1, CaiTConfig.seed().attnDropout());
-    assertEquals(0.1, DeepViTConfig.seed().attnDropout());
     assertEquals(0.0, CaiTConfig.seed().toBuilder().attnDropout(0).build().attnDropout());
   }
 
@@ -173,10 +172,6 @@ class DeepViTCaiTConfigTest {
     assertEquals(PatchEmbedding.Style.CONV, c.embedding());
     assertEquals(QkvLayout.SEPARATE, c.classQkvLayout());
     assertNotEquals(c, c.toBuilder().normalizeClassContext(false).build());
-    DeepViTConfig d = DeepViTConfig.builder().imageSize(24, 40).patchSize(8, 4).channels(1).numClasses(5).dim(20)
-        .depth(3).heads(5).dimHead(6).mlpDim(30).pool(Pool.MEAN).normEps(1e-6).dropout(0.2).embDropout(0.1)
-        .attnDropout(0.05).build();
-    assertEquals(d, d.toBuilder().build());
   }
 
   // ---- presets ----
@@ -188,10 +183,6 @@ class DeepViTCaiTConfigTest {
         List.of(c.imageHeight(), c.imageWidth(), c.patchHeight(), c.patchWidth(), c.numClasses(), c.dim(), c.depth(),
             c.clsDepth(), c.heads(), c.mlpDim()));
     assertEquals(List.of(0.1, 0.1, 0.05), List.of(c.dropout(), c.embDropout(), c.layerDropout()));
-    DeepViTConfig d = (DeepViTConfig) Presets.get("deepvit-seed");
-    assertEquals(List.of(256, 32, 1000, 1024, 6, 16, 2048, 64),
-        List.of(d.imageHeight(), d.patchHeight(), d.numClasses(), d.dim(), d.depth(), d.heads(), d.mlpDim(), d.dimHead()));
-    assertEquals(List.of(0.1, 0.1), List.of(d.dropout(), d.embDropout()));
   }
 
   /**
@@ -201,10 +192,6 @@ class DeepViTCaiTConfigTest {
   @Test
   void presetParameterCounts() {
     Map<String, Long> expected = Map.of(
-        "deepvit-tiny", 81_402L,
-        "deepvit-seed", 54_632_104L,
-        "deepvit-s", 25_933_324L,
-        "deepvit-l", 57_404_692L,
         "cait-tiny", 115_050L,
         "cait-seed", 121_839_592L,
         "cait-xxs24", 11_956_264L,
@@ -220,34 +207,9 @@ class DeepViTCaiTConfigTest {
     }
   }
 
-  /** The CaiT paper's Table 1 FLOPs (multiply-adds) of XXS24, XS24, S24 at 224: 2.5G, 5.4G, 9.4G. */
-  @Test
-  void caitPresetFlopsMatchThePaper() {
-    Map<String, Double> paperGmacs = Map.of("cait-xxs24", 2.5, "cait-xs24", 5.4, "cait-s24", 9.4);
-    for (Map.Entry<String, Double> e : paperGmacs.entrySet()) {
-      double gmacs = Presets.get(e.getKey()).network().flopsPerImage() / 2e9;
-      assertEquals(e.getValue(), gmacs, 0.1, e.getKey() + " GMACs " + gmacs);
-    }
-  }
-
-  @Test
-  void paperPresetsHaveThePaperShapes() {
-    int[][] shapes = {{192, 4}, {288, 6}, {384, 8}};
-    String[] names = {"cait-xxs24", "cait-xs24", "cait-s24"};
-    for (int i = 0; i < names.length; i++) {
-      CaiTConfig c = (CaiTConfig) Presets.get(names[i]);
-      assertEquals(List.of(224, 16, shapes[i][0], 24, 2, shapes[i][1], shapes[i][0] / shapes[i][1], 4 * shapes[i][0]),
-          List.of(c.imageHeight(), c.patchHeight(), c.dim(), c.depth(), c.clsDepth(), c.heads(), c.dimHead(), c.mlpDim()),
-          names[i]);
-      assertEquals(1e-6, c.normEps());
-      assertTrue(c.normalizeClassContext() && !c.classTalkingHeads() && c.talkingHeadsBias() && c.qkvBias());
-    }
-  }
-
   @Test
   void presetsAreRegistered() {
-    for (String n : List.of("deepvit-seed", "deepvit-tiny", "deepvit-s", "deepvit-l", "cait-seed", "cait-tiny",
-        "cait-xxs24", "cait-xs24", "cait-s24")) {
+    for (String n : List.of("cait-seed", "cait-tiny", "cait-xxs24", "cait-xs24", "cait-s24")) {
       ModelConfig c = Presets.get(n);
       assertTrue(n.startsWith(c.architecture()), n + " -> " + c.architecture());
     }
@@ -257,17 +219,6 @@ class DeepViTCaiTConfigTest {
 
   @Test
   void parameterNamesOfTheTinyPresets() {
-    List<String> deepvit = ModelParameters.of(DeepViTConfig.tiny()).stream().map(ParameterSpec::name).toList();
-    assertEquals(List.of(
-        "patch_embed/pre_norm/scale", "patch_embed/pre_norm/bias", "patch_embed/proj/kernel", "patch_embed/proj/bias",
-        "patch_embed/post_norm/scale", "patch_embed/post_norm/bias", "cls_token", "pos_embed",
-        "blocks/0/norm1/scale", "blocks/0/norm1/bias", "blocks/0/attn/qkv/kernel", "blocks/0/attn/reattn/kernel",
-        "blocks/0/attn/reattn_norm/scale", "blocks/0/attn/reattn_norm/bias", "blocks/0/attn/proj/kernel",
-        "blocks/0/attn/proj/bias", "blocks/0/norm2/scale", "blocks/0/norm2/bias", "blocks/0/mlp/fc1/kernel",
-        "blocks/0/mlp/fc1/bias", "blocks/0/mlp/fc2/kernel", "blocks/0/mlp/fc2/bias"),
-        deepvit.subList(0, 22));
-    assertEquals(List.of("norm/scale", "norm/bias", "head/kernel", "head/bias"), deepvit.subList(deepvit.size() - 4, deepvit.size()));
-
     List<String> cait = ModelParameters.of(CaiTConfig.tiny()).stream().map(ParameterSpec::name).toList();
     List<String> block = List.of("norm1/scale", "norm1/bias", "attn/q/kernel", "attn/kv/kernel", "attn/mix_pre/kernel",
         "attn/mix_post/kernel", "attn/proj/kernel", "attn/proj/bias", "ls1/gamma", "norm2/scale", "norm2/bias",

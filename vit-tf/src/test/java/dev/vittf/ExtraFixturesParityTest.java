@@ -14,11 +14,11 @@ import org.junit.jupiter.api.TestFactory;
  * Parity on configurations of the three families that the reference fixtures do not cover: DeepViT with
  * mean pooling (class token included) and 3 heads, vit-pytorch CaiT with 2 class-attention blocks and
  * 2 heads, timm CaiT on 24x40 images with 6 heads; batch 3 each. The reference logits come from an
- * independent float64 NumPy implementation ({@code src/test/python/deepvit_cait_reference.py}) that
+ * independent float64 NumPy implementation ({@code src/test/python/numpy_reference.py}) that
  * reproduces the deepvit, cait and timm_cait fixtures to within 1.5e-6. Same path as {@link
  * FixtureParityTest}: reference kwargs, strict checkpoint mapping, graph and eager, 1e-4.
  */
-class DeepViTCaiTExtraParityTest {
+class ExtraFixturesParityTest {
 
   @TestFactory
   List<DynamicTest> extraCases() throws Exception {
@@ -34,6 +34,6 @@ class DeepViTCaiTExtraParityTest {
   }
 
   private static Path dir() throws URISyntaxException {
-    return Path.of(Objects.requireNonNull(DeepViTCaiTExtraParityTest.class.getResource("/fixtures-extra")).toURI());
+    return Path.of(Objects.requireNonNull(ExtraFixturesParityTest.class.getResource("/fixtures-extra")).toURI());
   }
 }

@@ -1,4 +1,4 @@
-package dev.vittf;
+package dev.vittf.models;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,14 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vittf.arch.cait.CaiTConfig;
 import dev.vittf.arch.deepvit.DeepViTConfig;
+import dev.vittf.ModelChecks;
 import dev.vittf.core.BuildContext;
 import dev.vittf.core.GraphParameterStore;
 import dev.vittf.core.HostTensor;
 import dev.vittf.core.Mode;
-import dev.vittf.models.EagerRunner;
-import dev.vittf.models.ModelConfig;
-import dev.vittf.models.Network;
-import dev.vittf.models.VitModel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -38,11 +35,12 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 
 /**
- * Training mode of DeepViT and CaiT: no random op in inference graphs, fresh randomness per run in
+ * Training mode, on the models with the most random sites (DeepViT and CaiT: dropout, embedding dropout,
+ * stochastic depth per residual branch): no random op in inference graphs, fresh randomness per run in
  * training, unbiased stochastic depth (checked statistically), and a non-zero gradient for every
  * parameter.
  */
-class DeepViTCaiTTrainingTest {
+class TrainingModeTest {
   private static final Pattern RANDOM = Pattern.compile("(?i).*(random|truncatednormal|multinomial|shuffle).*");
 
   private static final CaiTConfig CAIT_TRAIN =
@@ -79,7 +77,7 @@ class DeepViTCaiTTrainingTest {
   }
 
   static HostTensor images(ModelConfig c, int batch, long seed) {
-    return DeepViTCaiTModelTest.randomImages(new Random(seed), batch, c);
+    return ModelChecks.randomImages(new Random(seed), batch, c);
   }
 
   // ---- random ops ----

@@ -1,46 +1,35 @@
-package dev.vittf.models;
+package dev.vittf.arch.scalablevit;
 
+import static dev.vittf.ModelChecks.TOLERANCE;
+import static dev.vittf.ModelChecks.hasRandomOp;
+import static dev.vittf.ModelChecks.names;
+import static dev.vittf.ModelChecks.rowDiff;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vittf.RandomWeights;
-import dev.vittf.arch.parallelvit.ParallelViTConfig;
-import dev.vittf.arch.scalablevit.ScalableViTConfig;
 import dev.vittf.core.HostTensor;
 import dev.vittf.core.Mode;
-import dev.vittf.core.ParameterSpec;
-import java.util.ArrayList;
-import java.util.Iterator;
+import dev.vittf.models.EagerRunner;
+import dev.vittf.models.ModelConfig;
+import dev.vittf.models.ModelParameters;
+import dev.vittf.models.Network;
+import dev.vittf.models.VitModel;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.tensorflow.GraphOperation;
 
 /**
- * Configs of the Parallel ViT and ScalableViT families beyond the fixtures: rectangular images, three
- * branches, three stages whose IWSA windows really split the maps, batch 3. Each builds, runs in graph
- * and eager mode with the same random weights, and the two agree to 1e-4; outputs have the expected
- * shapes; inference graphs contain no random op.
+ * ScalableViT configs beyond the fixtures: three stages whose IWSA windows really split the maps, both block
+ * orders, batch 3. Each builds, runs in graph and eager mode with the same random weights, and the two agree
+ * to 1e-4; outputs have the expected shapes; the inference graph contains no random op; parameter names; FLOPs.
  */
-class ParallelScalableModelsTest {
-  static final double TOLERANCE = 1e-4;
-
-  /** vit-pytorch form, rectangular 24x40 with 8x10 patches, 3 branches, mean pooling. */
-  static ParallelViTConfig parallelRect() {
-    return ParallelViTConfig.builder().imageSize(24, 40).patchSize(8, 10).numClasses(5).dim(24).depth(2).heads(2)
-        .dimHead(8).mlpDim(40).numParallelBranches(3).pool(Pool.MEAN).build();
-  }
-
-  /** timm form, rectangular 16x32 with 8x8 patches, 3 branches, LayerScale, qkv bias, 2 channels. */
-  static ParallelViTConfig parallelTimmRect() {
-    return ParallelViTConfig.timmBuilder().imageSize(16, 32).patchSize(8).channels(2).numClasses(4).dim(24).depth(2)
-        .heads(3).dimHead(8).mlpDim(48).numParallelBranches(3).layerScaleInit(0.1).build();
-  }
+class ScalableViTModelTest {
 
   /** 3 stages on 64x96 (maps 16x24, 8x12, 4x6), windows 4, 4, 2: 24, 6 and 6 windows per image. */
   static ScalableViTConfig scalable3Stages() {
@@ -50,7 +39,7 @@ class ParallelScalableModelsTest {
   }
 
   static Stream<ModelConfig> configs() {
-    return Stream.of(parallelRect(), parallelTimmRect(), scalable3Stages(), scalable3Stages().toBuilder().upstreamBlockOrder(true).build());
+    return Stream.of(scalable3Stages(), scalable3Stages().toBuilder().upstreamBlockOrder(true).build());
   }
 
   @ParameterizedTest
@@ -106,15 +95,6 @@ class ParallelScalableModelsTest {
 
   @Test
   void parameterNames() {
-    List<String> p = names(ModelParameters.of(ParallelViTConfig.tiny()));
-    assertEquals(List.of("patch_embed/proj/kernel", "patch_embed/proj/bias", "cls_token", "pos_embed",
-        "blocks/0/attns/0/norm/scale", "blocks/0/attns/0/norm/bias", "blocks/0/attns/0/attn/qkv/kernel",
-        "blocks/0/attns/0/attn/proj/kernel", "blocks/0/attns/0/attn/proj/bias"), p.subList(0, 9));
-    assertTrue(p.contains("blocks/1/ffns/1/mlp/fc2/bias"));
-    assertEquals(List.of("norm/scale", "norm/bias", "head/kernel", "head/bias"), p.subList(p.size() - 4, p.size()));
-    List<String> t = names(ModelParameters.of(parallelTimmRect()));
-    assertTrue(t.containsAll(List.of("blocks/1/attns/2/ls/gamma", "blocks/1/ffns/2/ls/gamma", "blocks/0/attns/0/attn/qkv/bias")));
-
     List<String> s = names(ModelParameters.of(ScalableViTConfig.tiny()));
     assertEquals(List.of("stem/kernel", "stem/bias",
         "stages/0/blocks/0/ssa/norm/scale", "stages/0/blocks/0/ssa/norm/bias", "stages/0/blocks/0/ssa/q/kernel",
@@ -143,16 +123,9 @@ class ParallelScalableModelsTest {
     assertArrayEquals(new long[] {16, 32}, shapes.get("stages/0/blocks/0/iwsa/q/kernel"));
   }
 
-  /** Independently derived multiply-accumulate counts of the tiny presets (x2 for FLOPs). */
+  /** Independently derived multiply-accumulate count of the tiny preset (x2 for FLOPs). */
   @Test
   void flopsPerImage() {
-    // Parallel ViT tiny: 16 patches of 8*8*3 -> 48; 17 tokens; 2 branches of 2 heads x 32; mlp 96; 2 layers
-    long n = 17;
-    long attn = 3 * n * 48 * 64 + 2 * 2 * n * n * 32 + n * 64 * 48;
-    long ff = 2 * n * 48 * 96;
-    long macs = 16L * 192 * 48 + 2 * 2 * (attn + ff) + 48 * 10;
-    assertEquals(2 * macs, ParallelViTConfig.tiny().network().flopsPerImage());
-
     // ScalableViT tiny: stem -> 8x8x16; stage 0: 1 head x 32, r=2 (4x4 keys), window 4 (16 tokens);
     // downsample -> 4x4x32; stage 1: 2 heads x 32, r=1, whole map (16 tokens)
     long s0 = 64L * 16 * 32 + 16L * 4 * 16 * 64 + 64L * 16 * 64 + 64L * 32 * 16        // SSA
@@ -165,35 +138,9 @@ class ParallelScalableModelsTest {
     assertEquals(2 * smacs, ScalableViTConfig.tiny().network().flopsPerImage());
   }
 
-  private static boolean hasRandomOp(VitModel model) {
-    for (Iterator<GraphOperation> it = model.graph().operations(); it.hasNext(); ) {
-      if (it.next().type().contains("Random")) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static double rowDiff(HostTensor t, int a, int b) {
-    float[] x = t.row(a);
-    float[] y = t.row(b);
-    double m = 0;
-    for (int i = 0; i < x.length; i++) {
-      m = Math.max(m, Math.abs(x[i] - y[i]));
-    }
-    return m;
-  }
-
-  private static List<String> names(List<ParameterSpec> specs) {
-    List<String> out = new ArrayList<>();
-    specs.forEach(s -> out.add(s.name()));
-    return out;
-  }
-
   @Test
-  void trainingGraphsBuildWithDropout() {
-    for (ModelConfig c : List.of(parallelRect().toBuilder().dropout(0.1).dropPath(0.1).build(),
-        scalable3Stages().toBuilder().dropout(0.1).build())) {
+  void trainingGraphBuildsWithDropout() {
+    for (ModelConfig c : List.of(scalable3Stages().toBuilder().dropout(0.1).build())) {
       try (VitModel model = VitModel.create(c, new VitModel.Options(Mode.TRAINING, 0, null))) {
         assertTrue(hasRandomOp(model), "training graph of " + c.architecture() + " has dropout");
         HostTensor images = RandomWeights.images(4, 2, c.imageHeight(), c.imageWidth(), c.channels());
@@ -201,5 +148,4 @@ class ParallelScalableModelsTest {
       }
     }
   }
-
 }

@@ -296,7 +296,7 @@ def make(out):
         sd = {name: draw(rng, shape, kind).astype(np.float32) for name, shape, kind in keys(kw)}
         img = rng.standard_normal((batch, 3, ih, iw)).astype(np.float32).transpose(0, 2, 3, 1)
         logits = MODELS[family]({k: v.astype(np.float64) for k, v in sd.items()}, img.astype(np.float64), kw)
-        meta = {"case": case, "family": family, "source": "numpy reference (vit-tf src/test/python/deepvit_cait_reference.py)"}
+        meta = {"case": case, "family": family, "source": "numpy reference (vit-tf src/test/python/numpy_reference.py)"}
         write_safetensors(out / (case + ".safetensors"), sd, meta)
         write_safetensors(out / (case + ".io.safetensors"), {"input": img, "logits": logits.astype(np.float32)},
                           {"case": case, "input_layout": "NHWC"})

@@ -1,0 +1,90 @@
+package dev.vittf.spark;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+
+/**
+ * A model folder named by a Hadoop path: a local folder ({@code /models/vit}, {@code file:/models/vit}) is used
+ * where it is; any other file system Hadoop knows ({@code hdfs://}, {@code s3a://}, {@code abfs://}, {@code
+ * gs://} with its connector on the classpath) is copied once to a local temporary folder, because TensorFlow and
+ * the checkpoint readers read local files.
+ */
+final class ModelFolder {
+  /** The file every hub folder has ({@code Pretrained} detects the format from it). */
+  static final String CONFIG = "config.json";
+
+  private ModelFolder() {}
+
+  /** Whether the path is on the local file system (no scheme, or {@code file:}). */
+  static boolean isLocal(String modelPath) {
+    String scheme = new org.apache.hadoop.fs.Path(modelPath).toUri().getScheme();
+    return scheme == null || scheme.equals("file");
+  }
+
+  /**
+   * Checks, without reading any weights, that the path is a folder holding a {@value #CONFIG}.
+   *
+   * @throws IllegalArgumentException naming the path and what is wrong with it
+   */
+  static void check(String modelPath, Configuration conf) {
+    org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(modelPath);
+    try {
+      FileSystem fs = path.getFileSystem(conf);
+      if (!fs.exists(path)) {
+        throw new IllegalArgumentException("model " + modelPath + ": no such file or folder");
+      }
+      FileStatus status = fs.getFileStatus(path);
+      if (!status.isDirectory()) {
+        throw new IllegalArgumentException("model " + modelPath + ": is a file; expected a model folder (" + CONFIG
+            + " with the weights beside it: a transformers, timm or torchvision hub snapshot)");
+      }
+      if (!fs.exists(new org.apache.hadoop.fs.Path(path, CONFIG))) {
+        throw new IllegalArgumentException("model " + modelPath + ": the folder has no " + CONFIG
+            + " (expected a transformers, timm or torchvision hub snapshot)");
+      }
+    } catch (IOException e) {
+      throw new IllegalArgumentException("model " + modelPath + ": cannot be read: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The folder on the local file system: the path itself when local, else a fresh copy in {@code tmpRoot}
+   * (the caller deletes it).
+   */
+  static Path local(String modelPath, Configuration conf, Path tmpRoot) throws IOException {
+    if (isLocal(modelPath)) {
+      // Hadoop's Path parses what users write (spaces, no scheme, file:/x, file:///x) the way Spark does.
+      return Path.of(new org.apache.hadoop.fs.Path(modelPath).toUri().getPath());
+    }
+    org.apache.hadoop.fs.Path src = new org.apache.hadoop.fs.Path(modelPath);
+    Path dst = Files.createTempDirectory(tmpRoot, "vittf-model-");
+    FileSystem fs = src.getFileSystem(conf);
+    // The raw local file system writes no .crc files beside the copy.
+    for (FileStatus f : fs.listStatus(src)) {
+      fs.copyToLocalFile(false, f.getPath(), new org.apache.hadoop.fs.Path(dst.toUri().toString(), f.getPath().getName()), true);
+    }
+    return dst;
+  }
+
+  /** A Hadoop configuration's entries, to ship to executors (a {@link Configuration} is not serializable). */
+  static HashMap<String, String> entries(Configuration conf) {
+    HashMap<String, String> out = new HashMap<>();
+    for (Map.Entry<String, String> e : conf) {
+      out.put(e.getKey(), e.getValue());
+    }
+    return out;
+  }
+
+  /** A configuration holding exactly these entries. */
+  static Configuration configuration(Map<String, String> entries) {
+    Configuration conf = new Configuration(false);
+    entries.forEach(conf::set);
+    return conf;
+  }
+}

@@ -1,0 +1,256 @@
+package dev.vittf.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vittf.Fixtures;
+import dev.vittf.classify.Classification;
+import dev.vittf.classify.EncodedImage;
+import dev.vittf.classify.ImageClassifier;
+import dev.vittf.classify.Prediction;
+import dev.vittf.io.Pretrained;
+import dev.vittf.preprocess.ImagePipeline;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.SparkException;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link VitSpark#classify} on a {@code local[2]} Spark with the {@code hub/hf_vit} fixture (a transformers ViT
+ * folder with its preprocessor config and labels): 210 generated photos and 3 corrupt files. Each row must get
+ * exactly what the single-JVM {@link ImageClassifier} gives for the same bytes, every file must come back exactly
+ * once, the corrupt ones with an error naming them; and the driver-side checks must fail before any task runs.
+ */
+class VitSparkTest {
+  static final int IMAGES = 210;
+  @TempDir static Path scratch;
+  static SparkSession spark;
+  static Path model;
+  static Path photos;
+  static List<Path> good;
+  static List<Path> corrupt;
+
+  @BeforeAll
+  static void start() throws IOException {
+    model = Fixtures.dir().resolve("hub/hf_vit");
+    photos = scratch.resolve("photos");
+    good = SparkTestImages.write(photos, IMAGES, 17);
+    corrupt = SparkTestImages.writeCorrupt(photos, good.get(1));
+    spark = SparkSession.builder()
+        .master("local[2]")
+        .appName("VitSparkTest")
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.sql.shuffle.partitions", "2")
+        // Small splits, so that the 213 files make several partitions and both task slots work.
+        .config("spark.sql.files.maxPartitionBytes", "65536")
+        .config("spark.sql.files.openCostInBytes", "1024")
+        .getOrCreate();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (spark != null) {
+      spark.stop();
+    }
+  }
+
+  static Dataset<Row> binaryFiles() {
+    return spark.read().format("binaryFile").load(photos.toString());
+  }
+
+  static ImageClassifier singleJvm(int topK, int batch) throws IOException {
+    Pretrained hub = Pretrained.load(model);
+    return ImageClassifier.of(hub.model(), ImagePipeline.forModel(model), hub.labels(), topK, batch,
+        dev.vittf.preprocess.ImageDecoder.DEFAULT_MAX_PIXELS);
+  }
+
+  static String localPath(Row row) {
+    return Path.of(java.net.URI.create(row.getAs("path"))).toString();
+  }
+
+  @Test
+  void everyRowOnceWithTheSingleJvmAnswerAndCorruptRowsCarryErrors() throws IOException {
+    Dataset<Row> images = binaryFiles();
+    assertTrue(images.rdd().getNumPartitions() >= 2, "the input should span several partitions");
+    ClassifyOptions options = ClassifyOptions.defaults().withBatchSize(8).withTopK(3).withLogits(true);
+    List<Row> rows = VitSpark.classify(images, model.toString(), options).collectAsList();
+
+    assertEquals(IMAGES + corrupt.size(), rows.size());
+    Map<String, Row> byPath = new HashMap<>();
+    for (Row r : rows) {
+      assertNull(byPath.put(localPath(r), r), "row twice: " + localPath(r));
+    }
+    Set<String> expected = new HashSet<>();
+    good.forEach(p -> expected.add(p.toString()));
+    corrupt.forEach(p -> expected.add(p.toString()));
+    assertEquals(expected, byPath.keySet());
+
+    try (ImageClassifier reference = singleJvm(3, 8)) {
+      List<EncodedImage> encoded = new ArrayList<>();
+      for (Path p : good) {
+        encoded.add(new EncodedImage(p.toString(), Files.readAllBytes(p)));
+      }
+      List<Classification> want = reference.classify(encoded);
+      for (int i = 0; i < good.size(); i++) {
+        Row r = byPath.get(good.get(i).toString());
+        Classification c = want.get(i);
+        assertNull(r.getAs("error"), () -> "unexpected error: " + r.getAs("error"));
+        assertEquals(c.topK().get(0).label(), r.getAs("label"));
+        assertEquals(c.topK().get(0).score(), (double) r.getAs("score"), 1e-6);
+        List<Row> top = r.getList(r.fieldIndex("top_k"));
+        assertEquals(3, top.size());
+        for (int k = 0; k < 3; k++) {
+          Prediction p = c.topK().get(k);
+          assertEquals(p.label(), top.get(k).getString(0));
+          assertEquals(p.score(), top.get(k).getDouble(1), 1e-6);
+        }
+        List<Float> logits = r.getList(r.fieldIndex("logits"));
+        float[] got = new float[logits.size()];
+        for (int k = 0; k < got.length; k++) {
+          got[k] = logits.get(k);
+        }
+        assertArrayEquals(c.logits(), got, 1e-4f);
+      }
+    }
+    Set<String> labels = new HashSet<>();
+    rows.forEach(r -> labels.add(r.getAs("label")));
+    assertTrue(labels.size() >= 2, "the generated photos should not all get one label: " + labels);
+
+    for (Path p : corrupt) {
+      Row r = byPath.get(p.toString());
+      String error = r.getAs("error");
+      assertNotNull(error, p + " should carry an error");
+      assertTrue(error.contains(p.getFileName().toString()), error);
+      assertNull(r.getAs("label"));
+      assertTrue(r.isNullAt(r.fieldIndex("top_k")));
+    }
+    // local[2]: one JVM, so one model shared by both task slots (and by the driver's check).
+    assertEquals(1, ExecutorModels.loadedCount(model.toString()));
+  }
+
+  @Test
+  void modelPathsAsUsersWriteThem() throws IOException {
+    Path spaced = Files.createDirectories(scratch.resolve("models with spaces"));
+    Path copy = Files.createDirectories(spaced.resolve("hf_vit"));
+    try (var files = Files.list(model)) {
+      for (Path f : files.toList()) {
+        Files.copy(f, copy.resolve(f.getFileName()));
+      }
+    }
+    // Hadoop paths are written unescaped: "file:/a b", as Spark's own readers take them.
+    for (String path : List.of(copy.toString(), "file:" + copy)) {
+      List<Row> rows = VitSpark.classify(binaryFiles().limit(5), path, ClassifyOptions.defaults()).collectAsList();
+      assertEquals(5, rows.size());
+      assertTrue(rows.stream().allMatch(r -> r.getAs("label") != null || r.getAs("error") != null));
+      assertTrue(ModelFolder.isLocal(path));
+      assertEquals(copy, ModelFolder.local(path, new org.apache.hadoop.conf.Configuration(false), scratch));
+    }
+    assertTrue(!ModelFolder.isLocal("hdfs://namenode:8020/models/vit") && !ModelFolder.isLocal("s3a://bucket/m"));
+  }
+
+  @Test
+  void failOnErrorFailsTheJobNamingTheImage() {
+    Dataset<Row> labelled = VitSpark.classify(binaryFiles(), model.toString(),
+        ClassifyOptions.defaults().withFailOnError(true));
+    SparkException e = assertThrows(SparkException.class, labelled::collectAsList);
+    assertTrue(e.getMessage().contains("failOnError is set"), e.getMessage());
+    assertTrue(e.getMessage().contains("corrupt-"), e.getMessage());
+  }
+
+  @Test
+  void anyBinaryColumnWithItsOwnNames() throws IOException {
+    StructType schema = new StructType().add("id", DataTypes.StringType).add("img", DataTypes.BinaryType);
+    List<Row> in = new ArrayList<>();
+    List<EncodedImage> encoded = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      byte[] png = SparkTestImages.png(30 + i, 40, 0x102030 * (i + 1));
+      in.add(RowFactory.create("item-" + i, png));
+      encoded.add(new EncodedImage("item-" + i, png));
+    }
+    in.add(RowFactory.create("item-null", null));
+    in.add(RowFactory.create("item-bad", new byte[] {1, 2, 3}));
+    Dataset<Row> df = spark.createDataFrame(in, schema).repartition(3);
+    List<Row> out = VitSpark.classify(df, model.toString(), ClassifyOptions.defaults().withColumns("img", "id"))
+        .collectAsList();
+    assertEquals(22, out.size());
+    Map<String, Row> byId = new HashMap<>();
+    out.forEach(r -> byId.put(r.getAs("id"), r));
+    try (ImageClassifier reference = singleJvm(5, 16)) {
+      List<Classification> want = reference.classify(encoded);
+      for (int i = 0; i < 20; i++) {
+        Row r = byId.get("item-" + i);
+        assertEquals(want.get(i).topK().get(0).label(), r.getAs("label"));
+        assertEquals(want.get(i).topK().get(0).score(), (double) r.getAs("score"), 1e-6);
+      }
+    }
+    assertEquals("item-null: column 'img' is null", byId.get("item-null").getAs("error"));
+    String bad = byId.get("item-bad").getAs("error");
+    assertTrue(bad.startsWith("item-bad: "), bad);
+  }
+
+  @Test
+  void driverSideErrorsBeforeAnyTask() throws IOException {
+    Dataset<Row> images = binaryFiles();
+    long jobsBefore = spark.sparkContext().statusTracker().getJobIdsForGroup(null).length;
+
+    IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+        () -> VitSpark.classify(images, scratch.resolve("no-such-model").toString(), ClassifyOptions.defaults()));
+    assertEquals("model " + scratch.resolve("no-such-model") + ": no such file or folder", missing.getMessage());
+
+    Path noConfig = Files.createDirectories(scratch.resolve("empty-model"));
+    IllegalArgumentException notHub = assertThrows(IllegalArgumentException.class,
+        () -> VitSpark.classify(images, noConfig.toString(), ClassifyOptions.defaults()));
+    assertTrue(notHub.getMessage().contains("has no config.json"), notHub.getMessage());
+
+    Path broken = Files.createDirectories(scratch.resolve("broken-model"));
+    Files.copy(model.resolve("config.json"), broken.resolve("config.json"));
+    Files.write(broken.resolve("model.safetensors"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9});
+    IllegalArgumentException noLoad = assertThrows(IllegalArgumentException.class,
+        () -> VitSpark.classify(images, broken.toString(), ClassifyOptions.defaults()));
+    assertTrue(noLoad.getMessage().startsWith("model " + broken + " does not load: "), noLoad.getMessage());
+
+    Dataset<Row> strings = images.selectExpr("path", "cast(length as string) as content");
+    IllegalArgumentException type = assertThrows(IllegalArgumentException.class,
+        () -> VitSpark.classify(strings, model.toString(), ClassifyOptions.defaults()));
+    assertEquals("input column 'content' is string; it must be binary (the encoded image file); the input has no "
+        + "binary column (read images with spark.read().format(\"binaryFile\"))", type.getMessage());
+
+    IllegalArgumentException taken = assertThrows(IllegalArgumentException.class,
+        () -> VitSpark.classify(images.withColumn("label", images.col("path")), model.toString(), ClassifyOptions.defaults()));
+    assertTrue(taken.getMessage().contains("[label]"), taken.getMessage());
+
+    assertEquals(jobsBefore, spark.sparkContext().statusTracker().getJobIdsForGroup(null).length,
+        "no Spark job may run for these checks");
+
+    Dataset<Row> none = spark.read().format("binaryFile").option("pathGlobFilter", "*.webp").load(photos.toString());
+    IllegalArgumentException empty = assertThrows(IllegalArgumentException.class,
+        () -> VitSpark.classify(none, model.toString(), ClassifyOptions.defaults()));
+    assertTrue(empty.getMessage().startsWith("the input has no rows"), empty.getMessage());
+
+    IllegalArgumentException options = assertThrows(IllegalArgumentException.class,
+        () -> ClassifyOptions.defaults().withBatchSize(0).withTopK(0));
+    assertEquals("invalid ClassifyOptions: batchSize=0: must be >= 1", options.getMessage());
+  }
+}
