@@ -257,6 +257,33 @@ public final class GraphParameterStore extends ParameterStore {
     }
   }
 
+  /**
+   * Assigns tensors already in TensorFlow memory, one per parameter, in one session run (the caller keeps and
+   * closes them). Strict: the names and shapes must be exactly the parameters'.
+   *
+   * @throws IllegalArgumentException naming what is missing, unknown or mis-shaped
+   */
+  public void assignTensors(Session session, Map<String, TFloat32> tensors) {
+    List<String> problems = new ArrayList<>();
+    parameters().stream().map(ParameterSpec::name).filter(n -> !tensors.containsKey(n)).forEach(n -> problems.add("missing '" + n + "'"));
+    tensors.forEach((name, t) -> {
+      ParameterSpec spec = spec(name);
+      if (spec == null) {
+        problems.add("unknown parameter '" + name + "'");
+      } else if (!Arrays.equals(spec.shape(), t.shape().asArray())) {
+        problems.add("'" + name + "' has shape " + t.shape() + ", expected " + Arrays.toString(spec.shape()));
+      }
+    });
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException("cannot assign weights: " + String.join("; ", problems));
+    }
+    ensureLoadOps();
+    Session.Runner runner = session.runner();
+    tensors.forEach((name, t) -> runner.feed(loadFeeds.get(name), t).addTarget(loadOps.get(name)));
+    runner.run().close();
+    refreshConversions(session);
+  }
+
   /** Reads the current value of every parameter, in registration order. */
   public Map<String, HostTensor> read(Session session) {
     return readAll(session, variables);

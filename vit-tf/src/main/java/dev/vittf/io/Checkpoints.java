@@ -10,10 +10,13 @@ import dev.vittf.models.VitModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import org.tensorflow.types.TFloat32;
 
 /**
  * Loading and saving weights. Foreign checkpoints (vit-pytorch, timm) go through the declared {@link
@@ -101,6 +104,9 @@ public final class Checkpoints {
   /** Like {@link #model(Path, ModelConfig, CheckpointSource)} with the given mode and session config. */
   public static VitModel model(Path file, ModelConfig config, CheckpointSource source, VitModel.Options options)
       throws IOException {
+    if (source == CheckpointSource.NATIVE && !TorchCheckpoint.isTorchFile(file)) {
+      return nativeModel(file, config, options);
+    }
     CompletableFuture<Map<String, HostTensor>> raw = readChecked(file);
     VitModel model = null;
     try {
@@ -118,10 +124,54 @@ public final class Checkpoints {
   }
 
   /**
+   * A native safetensors checkpoint: while the graph is built, its F32 tensors are copied from the mapped file
+   * straight into TensorFlow tensors (no Java arrays to fill and collect) and checked finite; if they are exactly
+   * the model's parameters they are assigned as they are. Anything else (another dtype, a non-finite value, a
+   * name or shape that does not fit) takes the general path, which reports it.
+   */
+  private static VitModel nativeModel(Path file, ModelConfig config, VitModel.Options options) throws IOException {
+    CompletableFuture<Optional<Map<String, TFloat32>>> fast = CompletableFuture.supplyAsync(() -> {
+      try {
+        return SafeTensors.readFloat32Tensors(file, !NonFiniteWeightsException.allowedByProperty());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+    VitModel model = null;
+    try {
+      model = VitModel.createWithoutInitializers(config, options);
+      Optional<Map<String, TFloat32>> tensors = join(fast);
+      if (tensors.isPresent()) {
+        try {
+          if (fits(tensors.get(), model.parameters())) {
+            model.loadTensors(tensors.get());
+            return model;
+          }
+        } finally {
+          tensors.get().values().forEach(TFloat32::close);
+        }
+      }
+      model.loadWeights(convert(tensors(file), config, CheckpointSource.NATIVE, model.parameters()));
+      return model;
+    } catch (IOException | RuntimeException | Error e) {
+      fast.thenAccept(t -> t.ifPresent(m -> m.values().forEach(TFloat32::close))); // if it is still reading
+      if (model != null) {
+        model.close();
+      }
+      throw e;
+    }
+  }
+
+  private static boolean fits(Map<String, TFloat32> tensors, List<ParameterSpec> params) {
+    return tensors.size() == params.size() && params.stream().allMatch(
+        p -> tensors.containsKey(p.name()) && Arrays.equals(p.shape(), tensors.get(p.name()).shape().asArray()));
+  }
+
+  /**
    * Reads a checkpoint and checks that every value is finite (unless the property allows otherwise) on another
    * thread: none of it needs TensorFlow, so it overlaps the graph build.
    */
-  public static CompletableFuture<Map<String, HostTensor>> readChecked(Path file) {
+  private static CompletableFuture<Map<String, HostTensor>> readChecked(Path file) {
     return CompletableFuture.supplyAsync(() -> {
       try {
         Map<String, HostTensor> raw = tensors(file);
@@ -136,7 +186,7 @@ public final class Checkpoints {
   }
 
   /** The result of {@link #readChecked}, with its exception as thrown by the reader. */
-  public static Map<String, HostTensor> join(CompletableFuture<Map<String, HostTensor>> raw) throws IOException {
+  private static <T> T join(CompletableFuture<T> raw) throws IOException {
     try {
       return raw.join();
     } catch (CompletionException e) {

@@ -24,6 +24,10 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.ByteDataBuffer;
+import org.tensorflow.types.TFloat32;
 
 /**
  * Reader and writer for the safetensors format: an 8-byte little-endian header length {@code N}, an
@@ -62,34 +66,97 @@ public final class SafeTensors {
   /** Reads every tensor of a file. */
   public static Contents read(Path file) throws IOException {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      long size = ch.size();
-      String where = file.toString();
-      if (size < 8) {
-        throw new SafeTensorsException(where + ": truncated: " + size + " bytes, the 8-byte header length is missing");
-      }
-      ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-      readFully(ch, lenBuf, 0, where);
-      long headerLen = lenBuf.flip().getLong();
-      if (headerLen < 2 || headerLen > MAX_HEADER_BYTES) {
-        throw new SafeTensorsException(where + ": bad header length " + Long.toUnsignedString(headerLen)
-            + " (must be between 2 and " + MAX_HEADER_BYTES + ")");
-      }
-      if (8 + headerLen > size) {
-        throw new SafeTensorsException(where + ": truncated: header length " + headerLen + " exceeds the file size " + size);
-      }
-      ByteBuffer headerBuf = ByteBuffer.allocate((int) headerLen);
-      readFully(ch, headerBuf, 8, where);
-      String headerText = new String(headerBuf.array(), StandardCharsets.UTF_8);
-      long dataStart = 8 + headerLen;
-      long dataSize = size - dataStart;
       Map<String, String> metadata = new LinkedHashMap<>();
-      List<Entry> entries = parseHeader(headerText, where, dataSize, metadata);
+      Header h = header(ch, file.toString(), metadata);
       Map<String, HostTensor> tensors = new LinkedHashMap<>();
-      for (Entry e : entries) {
-        tensors.put(e.name, readTensor(ch, e, dataStart, where));
+      for (Entry e : h.entries()) {
+        tensors.put(e.name, readTensor(ch, e, h.dataStart(), h.where()));
       }
       return new Contents(tensors, metadata);
     }
+  }
+
+  /**
+   * Every tensor of a file whose tensors are all F32 and finite, copied from the mapped file straight into
+   * TensorFlow tensors, in file order: no Java array, so no heap to fill and collect (a ViT-B/16 is 346 MB).
+   * Empty, with nothing left open, if a tensor has another dtype or a non-finite value (with {@code
+   * checkFinite}): {@link #read} then gives the general path and its messages. The caller closes the tensors.
+   *
+   * @throws SafeTensorsException if the file is malformed
+   */
+  public static Optional<Map<String, TFloat32>> readFloat32Tensors(Path file, boolean checkFinite) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      Header h = header(ch, file.toString(), new LinkedHashMap<>());
+      if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN || h.entries().stream().anyMatch(e -> !e.dtype.equals("F32"))) {
+        return Optional.empty();
+      }
+      Map<String, TFloat32> out = new LinkedHashMap<>();
+      boolean complete = false;
+      try {
+        byte[] chunk = new byte[1 << 20];
+        for (Entry e : h.entries()) {
+          int n = (int) (e.end - e.begin);
+          ByteBuffer buf = ch.map(FileChannel.MapMode.READ_ONLY, h.dataStart() + e.begin, n).order(ByteOrder.LITTLE_ENDIAN);
+          if (checkFinite && !allFinite(buf)) {
+            return Optional.empty();
+          }
+          out.put(e.name, TFloat32.tensorOf(Shape.of(e.shape), t -> copy(buf, t.asRawTensor().data(), chunk)));
+        }
+        complete = true;
+        return Optional.of(out);
+      } finally {
+        if (!complete) {
+          out.values().forEach(TFloat32::close);
+        }
+      }
+    }
+  }
+
+  private static boolean allFinite(ByteBuffer buf) {
+    java.nio.FloatBuffer f = buf.asFloatBuffer();
+    for (int i = 0, n = f.limit(); i < n; i++) {
+      if (!Float.isFinite(f.get(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Copies {@code src} (little-endian, the native order: checked by the caller) in cache-sized chunks. */
+  private static void copy(ByteBuffer src, ByteDataBuffer dst, byte[] chunk) {
+    ByteBuffer in = src.duplicate();
+    long pos = 0;
+    while (in.hasRemaining()) {
+      int len = Math.min(chunk.length, in.remaining());
+      in.get(chunk, 0, len);
+      dst.offset(pos).write(chunk, 0, len);
+      pos += len;
+    }
+  }
+
+  /** Where a file's tensors are: the parsed header, and the offset of the data after it. */
+  private record Header(List<Entry> entries, long dataStart, String where) {}
+
+  private static Header header(FileChannel ch, String where, Map<String, String> metadata) throws IOException {
+    long size = ch.size();
+    if (size < 8) {
+      throw new SafeTensorsException(where + ": truncated: " + size + " bytes, the 8-byte header length is missing");
+    }
+    ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+    readFully(ch, lenBuf, 0, where);
+    long headerLen = lenBuf.flip().getLong();
+    if (headerLen < 2 || headerLen > MAX_HEADER_BYTES) {
+      throw new SafeTensorsException(where + ": bad header length " + Long.toUnsignedString(headerLen)
+          + " (must be between 2 and " + MAX_HEADER_BYTES + ")");
+    }
+    if (8 + headerLen > size) {
+      throw new SafeTensorsException(where + ": truncated: header length " + headerLen + " exceeds the file size " + size);
+    }
+    ByteBuffer headerBuf = ByteBuffer.allocate((int) headerLen);
+    readFully(ch, headerBuf, 8, where);
+    String headerText = new String(headerBuf.array(), StandardCharsets.UTF_8);
+    long dataStart = 8 + headerLen;
+    return new Header(parseHeader(headerText, where, size - dataStart, metadata), dataStart, where);
   }
 
   private static List<Entry> parseHeader(String text, String where, long dataSize, Map<String, String> metadata)

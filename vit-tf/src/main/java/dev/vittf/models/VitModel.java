@@ -234,6 +234,24 @@ public final class VitModel implements AutoCloseable {
     }
   }
 
+  /**
+   * Like {@link #loadWeights(Map)} for weights already in TensorFlow tensors (the caller keeps and closes them):
+   * one per parameter, exact names and shapes. Their values are taken as they are (not checked for finiteness).
+   *
+   * @throws IllegalArgumentException if a parameter is missing, unknown or mis-shaped
+   */
+  public void loadTensors(Map<String, TFloat32> weights) {
+    gate.enter();
+    try {
+      synchronized (this) {
+        store.assignTensors(session, weights);
+        ready = true;
+      }
+    } finally {
+      gate.leave();
+    }
+  }
+
   /** Current value of every parameter, by name. */
   public Map<String, HostTensor> weights() {
     gate.enter();

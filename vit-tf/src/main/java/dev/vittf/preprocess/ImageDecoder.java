@@ -34,12 +34,16 @@ import org.tensorflow.types.TUint8;
  *   <li><b>JPEG</b> (baseline and progressive, grey or YCbCr): TensorFlow's own {@code DecodeJpeg}
  *       op, which is libjpeg-turbo — the library inside PIL — run with the accurate integer IDCT
  *       ("islow", PIL's default) and fancy upsampling. Java's ImageIO decoder differs from libjpeg
- *       in both (see docs/preprocessing.md for the measurement). CMYK/YCCK JPEGs are refused.
+ *       in both (see docs/preprocessing.md for the measurement).
+ *   <li><b>CMYK and YCCK JPEG</b> (4 components): the raw components from ImageIO's IJG libjpeg (the same islow IDCT
+ *       and fancy upsampling), then what PIL does ({@link CmykJpeg}): libjpeg's YCCK-to-CMYK conversion, PIL's
+ *       inverted ("Adobe") CMYK reading, and {@code convert('RGB')}.
  *   <li><b>PNG</b> (1–16 bit grey, RGB, palette, with or without alpha), <b>GIF</b> (first frame) and
  *       <b>BMP</b>: ImageIO, reading the raw samples (never {@code getRGB}, which would apply colour
  *       management): alpha is dropped, grey is replicated, a palette is looked up, 1/2/4-bit grey is
- *       scaled to 0–255, 16-bit samples keep their high byte (as PIL does for 16-bit RGB; PIL clips
- *       16-bit <em>grey</em> to 255, a defect this decoder does not copy).
+ *       scaled to 0–255, 16-bit samples keep their high byte as PIL does for 16-bit RGB and grey + alpha, and 16-bit
+ *       grey is clipped to 255 as PIL's {@code convert('RGB')} of mode {@code I} does (a 16-bit grey photo comes out
+ *       almost white: PIL's behaviour, copied so that the model sees what it saw in Python).
  * </ul>
  *
  * <p>The width and height are read from the header and checked against the pixel limit before any
@@ -104,9 +108,12 @@ public final class ImageDecoder implements AutoCloseable {
     }
     checkPixels(name, header.width(), header.height());
     if (header.format().equals("JPEG")) {
+      if (header.components() == 4) {
+        return decodeCmykJpeg(bytes, name, header);
+      }
       if (header.components() != 1 && header.components() != 3) {
-        throw new ImageFormatException(name, "JPEG with " + header.components() + " colour components (CMYK/YCCK) is not "
-            + "supported; convert it to RGB first");
+        throw new ImageFormatException(name, "JPEG with " + header.components() + " colour components is not supported "
+            + "(1: grey, 3: YCbCr/RGB, 4: CMYK/YCCK)");
       }
       return decodeJpeg(bytes, name, header);
     }
@@ -196,6 +203,35 @@ public final class ImageDecoder implements AutoCloseable {
     return nl < 0 ? m : m.substring(0, nl).strip();
   }
 
+  // ---- CMYK / YCCK JPEG: ImageIO's raw components, converted as libjpeg and PIL do ----
+
+  private RgbImage decodeCmykJpeg(byte[] bytes, String name, Header header) {
+    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+      Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName("jpeg");
+      if (!readers.hasNext()) {
+        throw new ImageFormatException(name, "no JPEG decoder for this CMYK/YCCK file");
+      }
+      ImageReader reader = readers.next();
+      try {
+        reader.setInput(in, true, true);
+        // readRaster: the decoded components as stored (IJG libjpeg islow IDCT, fancy upsampling), no colour conversion.
+        Raster raw = reader.readRaster(0, null);
+        if (raw.getNumBands() != 4 || raw.getWidth() != header.width() || raw.getHeight() != header.height()) {
+          throw new ImageFormatException(name, "CMYK/YCCK JPEG decoded to " + raw.getNumBands() + " components of "
+              + raw.getWidth() + "x" + raw.getHeight() + ", the header says 4 of " + header.width() + "x" + header.height());
+        }
+        return CmykJpeg.toRgb(raw, CmykJpeg.isYcck(header.adobeTransform()));
+      } finally {
+        reader.dispose();
+      }
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof ImageFormatException f) {
+        throw f;
+      }
+      throw new ImageFormatException(name, "invalid or truncated CMYK/YCCK JPEG data (" + e + ")", e);
+    }
+  }
+
   // ---- PNG, GIF, BMP: ImageIO raw samples ----
 
   private RgbImage decodeWithImageIo(byte[] bytes, String name, String format) {
@@ -246,13 +282,17 @@ public final class ImageDecoder implements AutoCloseable {
       throw new ImageFormatException(name, "unsupported colour model with " + colours + " colour components");
     }
     int[] bits = raster.getSampleModel().getSampleSize();
+    // PIL opens 16-bit grey (no alpha) as mode I / I;16, whose convert('RGB') clips each value to 255; every other
+    // 16-bit layout (RGB, grey + alpha) is unpacked to its high byte.
+    boolean clipGrey16 = colours == 1 && bands == 1 && bits[0] == 16;
     for (int y = 0; y < h; y++) {
       raster.getPixels(0, y, w, 1, row);
       for (int x = 0; x < w; x++) {
         int o = (y * w + x) * 3;
         for (int b = 0; b < 3; b++) {
           int band = colours == 1 ? 0 : b;
-          rgb[o + b] = (byte) to8Bits(row[x * bands + band], bits[band]);
+          int sample = row[x * bands + band];
+          rgb[o + b] = (byte) (clipGrey16 ? Math.min(sample, 255) : to8Bits(sample, bits[band]));
         }
       }
     }
@@ -288,8 +328,15 @@ public final class ImageDecoder implements AutoCloseable {
     }
   }
 
-  /** What the first bytes of a file say: format, size and (JPEG) colour components. */
-  record Header(String format, long width, long height, int components) {
+  /**
+   * What the first bytes of a file say: format, size, (JPEG) colour components and the transform of an Adobe APP14
+   * marker before the frame header (-1 if none).
+   */
+  record Header(String format, long width, long height, int components, int adobeTransform) {
+    Header(String format, long width, long height, int components) {
+      this(format, width, height, components, -1);
+    }
+
     static Header read(byte[] b, String name) {
       if (b.length == 0) {
         throw new ImageFormatException(name, "empty file, not an image");
@@ -315,6 +362,7 @@ public final class ImageDecoder implements AutoCloseable {
     /** Walks the JPEG markers to the first start-of-frame segment. */
     private static Header jpeg(byte[] b, String name) {
       int p = 2;
+      int adobe = -1;
       while (p + 4 <= b.length) {
         if ((b[p] & 0xff) != 0xff) {
           throw new ImageFormatException(name, "corrupt JPEG: no marker at byte " + p);
@@ -340,7 +388,12 @@ public final class ImageDecoder implements AutoCloseable {
           }
           long h = ((b[p + 5] & 0xff) << 8) | (b[p + 6] & 0xff);
           long w = ((b[p + 7] & 0xff) << 8) | (b[p + 8] & 0xff);
-          return new Header("JPEG", w, h, b[p + 9] & 0xff);
+          return new Header("JPEG", w, h, b[p + 9] & 0xff, adobe);
+        }
+        // APP14 "Adobe": version (2), flags0 (2), flags1 (2), transform (1) after the identifier.
+        if (marker == 0xee && length >= 14 && p + 16 <= b.length && b[p + 4] == 'A' && b[p + 5] == 'd' && b[p + 6] == 'o'
+            && b[p + 7] == 'b' && b[p + 8] == 'e') {
+          adobe = b[p + 15] & 0xff;
         }
         if (marker == 0xd9 || marker == 0xda || length < 2) {
           break;

@@ -137,8 +137,11 @@ class PretrainedTest {
     Path out = tmp.resolve("deit.safetensors");
     Checkpoints.save(p.weights(), p.config(), p.labels(), out);
     assertEquals(p.labels(), Checkpoints.labels(out));
-    dev.vittf.models.ModelConfig back = dev.vittf.models.ConfigJson.fromJson(SafeTensors.read(out).metadata().get("config"));
+    dev.vittf.models.ModelConfig back = Checkpoints.config(out).orElseThrow();
     assertEquals(p.config(), back);
+    // Files that are not ours carry no config: a hub safetensors and a PyTorch .bin.
+    assertTrue(Checkpoints.config(folder.resolve("model.safetensors")).isEmpty());
+    assertTrue(Checkpoints.config(Fixtures.dir().resolve("hub/hf_vit_bin/pytorch_model.bin")).isEmpty());
     HostTensor input = SafeTensors.read(folder.resolve("expected.io.safetensors")).tensors().get("input");
     HostTensor want = SafeTensors.read(folder.resolve("expected.io.safetensors")).tensors().get("logits");
     try (VitModel m = Checkpoints.model(out, back, CheckpointSource.NATIVE)) {

@@ -83,4 +83,21 @@ class Bf16WeightCopiesTest {
       assertEquals(0.0, m.predict(x).maxAbsDiff(castAtUse(c, first, x)), "copies written after the random initialisers");
     }
   }
+
+  /** A native checkpoint assigned straight from TensorFlow tensors (Checkpoints.model) rewrites the copies too. */
+  @Test
+  void copiesFollowANativeCheckpointLoad(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    ModelConfig c = Presets.get("cait-tiny");
+    HostTensor x = images(c, 2, 4);
+    Map<String, HostTensor> w;
+    try (VitModel a = VitModel.create(c, 3)) {
+      w = a.weights();
+    }
+    java.nio.file.Path file = dir.resolve("w.safetensors");
+    dev.vittf.io.SafeTensors.write(file, w, Map.of());
+    VitModel.Options bf16 = VitModel.Options.defaults().withPrecision(Precision.BF16);
+    try (VitModel m = dev.vittf.io.Checkpoints.model(file, c, dev.vittf.io.CheckpointSource.NATIVE, bf16)) {
+      assertEquals(0.0, m.predict(x).maxAbsDiff(castAtUse(c, w, x)), "copies written from the loaded tensors");
+    }
+  }
 }

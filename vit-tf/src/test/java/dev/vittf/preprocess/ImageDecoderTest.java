@@ -70,12 +70,18 @@ class ImageDecoderTest {
     assertEquals(0x80, a.get(0, 0, 1));
     assertEquals(0xc0, a.get(0, 0, 2));
 
-    BufferedImage deep = new BufferedImage(2, 1, BufferedImage.TYPE_USHORT_GRAY);
-    deep.getRaster().setSample(0, 0, 0, 0xabcd);
-    deep.getRaster().setSample(1, 0, 0, 0x00ff);
+    // 16-bit grey: PIL opens it as mode I and convert('RGB') clips every value to 255 (not the high byte).
+    BufferedImage deep = new BufferedImage(4, 1, BufferedImage.TYPE_USHORT_GRAY);
+    int[] values = {0xabcd, 0x00ff, 0x0080, 0x0100};
+    for (int x = 0; x < 4; x++) {
+      deep.getRaster().setSample(x, 0, 0, values[x]);
+    }
     RgbImage d = decoder.decode(png(deep), "deep");
-    assertEquals(0xab, d.get(0, 0, 0)); // the high byte
-    assertEquals(0, d.get(0, 1, 1));
+    for (int x = 0; x < 4; x++) {
+      for (int c = 0; c < 3; c++) {
+        assertEquals(Math.min(values[x], 255), d.get(0, x, c), "pixel " + x + " channel " + c);
+      }
+    }
   }
 
   @Test
@@ -105,11 +111,14 @@ class ImageDecoderTest {
     assertTrue(error(Arrays.copyOf(jpg, jpg.length / 2)).contains("truncated JPEG"), error(Arrays.copyOf(jpg, jpg.length / 2)));
     assertTrue(error(Arrays.copyOf(jpg, 100)).contains("JPEG"));
 
-    // CMYK: four components in the frame header.
+    // A frame header claiming four components over three-component scans: a broken CMYK file, named as such.
     byte[] cmyk = jpg.clone();
     int sof = sofOffset(cmyk);
     cmyk[sof + 9] = 4;
-    assertTrue(error(cmyk).contains("CMYK"));
+    assertTrue(error(cmyk).startsWith("photo.x: invalid or truncated CMYK/YCCK JPEG data"), error(cmyk));
+    byte[] five = jpg.clone();
+    five[sof + 9] = 5;
+    assertTrue(error(five).contains("JPEG with 5 colour components is not supported"), error(five));
 
     // Zero-size and giant headers are refused from the header, before any pixel is decoded.
     assertTrue(error(withIhdrSize(png, 0, 400)).contains("zero-size"));

@@ -66,6 +66,8 @@ class VitSparkTest {
         // Small splits, so that the 213 files make several partitions and both task slots work.
         .config("spark.sql.files.maxPartitionBytes", "65536")
         .config("spark.sql.files.openCostInBytes", "1024")
+        // A "remote" file system (the local disk under another scheme), shipped to the tasks with the job.
+        .config("spark.hadoop.fs." + RemoteLikeFileSystem.SCHEME + ".impl", RemoteLikeFileSystem.class.getName())
         .getOrCreate();
   }
 
@@ -168,6 +170,35 @@ class VitSparkTest {
       assertEquals(copy, ModelFolder.local(path, new org.apache.hadoop.conf.Configuration(false), scratch));
     }
     assertTrue(!ModelFolder.isLocal("hdfs://namenode:8020/models/vit") && !ModelFolder.isLocal("s3a://bucket/m"));
+  }
+
+  @Test
+  void remoteModelFolderIsCopiedOnceAndGivesTheSameAnswers() throws IOException {
+    String remote = RemoteLikeFileSystem.SCHEME + "://" + model;
+    assertTrue(!ModelFolder.isLocal(remote));
+    Dataset<Row> images = binaryFiles().filter("path like '%img-000%'");
+    List<Row> fromRemote = VitSpark.classify(images, remote, ClassifyOptions.defaults()).collectAsList();
+    List<Row> fromLocal = VitSpark.classify(images, model.toString(), ClassifyOptions.defaults()).collectAsList();
+    assertEquals(10, fromRemote.size());
+    Map<String, String> local = new HashMap<>();
+    fromLocal.forEach(r -> local.put(r.getAs("path"), r.getAs("label") + " " + r.getAs("score")));
+    for (Row r : fromRemote) {
+      assertEquals(local.get(r.<String>getAs("path")), r.getAs("label") + " " + r.getAs("score"));
+    }
+    assertEquals(1, ExecutorModels.loadedCount(remote));
+
+    // The copy: a fresh local folder with every file of the model, not the model folder itself.
+    Path copy = ModelFolder.local(remote, spark.sparkContext().hadoopConfiguration(), scratch);
+    try (var files = Files.list(model)) {
+      for (Path f : files.toList()) {
+        assertArrayEquals(Files.readAllBytes(f), Files.readAllBytes(copy.resolve(f.getFileName())), f.toString());
+      }
+    }
+    assertTrue(copy.startsWith(scratch) && !copy.equals(model));
+
+    IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+        () -> VitSpark.classify(images, remote + "-missing", ClassifyOptions.defaults()));
+    assertEquals("model " + remote + "-missing: no such file or folder", missing.getMessage());
   }
 
   @Test

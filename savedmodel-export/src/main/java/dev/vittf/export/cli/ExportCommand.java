@@ -187,6 +187,12 @@ final class ExportCommand implements Callable<Integer> {
             + "describe the model with --preset or --config, and its naming with --source");
       }
       ModelConfig cfg = own.isPresent() ? applyOverrides(own.get()) : resolveConfig();
+      // Our checkpoints record their eval preprocessing (training writes it): serving_image_bytes runs it, unless
+      // --pipeline chooses another or --mean/--std ask for the plain normalisation.
+      if (own.isPresent() && chosen == null && mean == null && std == null
+          && dev.vittf.io.SafeTensors.read(model).metadata().containsKey(Checkpoints.PREPROCESSING)) {
+        chosen = ImagePipeline.forModel(model);
+      }
       Path weightsFile = model != null ? model : checkpoint;
       Weights weights = weightsFile == null ? Weights.seed(seed) : Weights.checkpoint(weightsFile, source);
       announce(preset != null ? preset : model != null ? model.getFileName().toString() : cfg.architecture(), cfg);

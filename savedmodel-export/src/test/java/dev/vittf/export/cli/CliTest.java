@@ -189,6 +189,21 @@ class CliTest {
     Run c = cli("export", "--model", ckpt.toString(), "-o", dir.resolve("tuned").toString(), "-q");
     assertEquals(0, c.code(), c.err());
     assertEquals(names, Files.readAllLines(dir.resolve("tuned/1/assets/labels.txt")));
+    // With the eval preprocessing in its metadata (what training writes), serving_image_bytes runs it.
+    Path withPipeline = dir.resolve("trained.safetensors");
+    dev.vittf.preprocess.ImagePipeline pipeline = dev.vittf.preprocess.ImagePipeline.forModel(hub);
+    try (VitModel m = VitModel.create(TINY, 5)) {
+      dev.vittf.io.Checkpoints.save(m.weights(), TINY, names, Map.of(dev.vittf.io.Checkpoints.PREPROCESSING, pipeline.toJson()),
+          withPipeline);
+    }
+    Run t = cli("export", "--model", withPipeline.toString(), "-o", dir.resolve("trained").toString());
+    assertEquals(0, t.code(), t.err());
+    assertTrue(t.out().contains("(signatures: serving_default, serving_image_bytes)"), t.out());
+    byte[] photoBytes = Files.readAllBytes(photo);
+    try (ServingModel served = ServingModel.load(dir.resolve("trained/1"))) {
+      HostTensor want = dev.vittf.export.ImageDecoding.decode(List.of(photoBytes), 32, 32, pipeline);
+      assertTrue(served.predictEncoded(List.of(photoBytes)).get("logits").maxAbsDiff(served.predict(want).get("logits")) < 1e-5);
+    }
 
     // A checkpoint without our metadata needs the model described; a folder brings its own config.
     Path bare = dir.resolve("bare.safetensors");

@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
@@ -192,33 +191,21 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   /**
-   * Times what {@link Checkpoints#model} does (native library load, begun by {@link Main} while the command
-   * line was parsed; the read and finiteness check overlapped with the graph build; conversion and assignment;
-   * no random initialiser), then the first run.
+   * Times {@link Checkpoints#model} (native library load and graph build, while another thread reads the file
+   * into TensorFlow tensors; then one assign run; no random initialiser), then the first run.
    */
   private void checkpointLoad(ModelConfig config, ConfigProto proto) throws Exception {
     long sinceJvmStart = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
-    long r0 = System.nanoTime();
-    long[] readNanos = new long[1];
-    CompletableFuture<Map<String, HostTensor>> raw =
-        Checkpoints.readChecked(checkpoint).whenComplete((v, e) -> readNanos[0] = System.nanoTime() - r0);
     long t0 = System.nanoTime();
-    String version = TensorFlow.version();
-    long t1 = System.nanoTime();
-    try (VitModel model = VitModel.createWithoutInitializers(config, new VitModel.Options(Mode.INFERENCE, 0, proto))) {
-      long t2 = System.nanoTime();
-      Map<String, HostTensor> weights = Checkpoints.join(raw);
-      long t3 = System.nanoTime();
-      model.loadWeights(Checkpoints.convert(weights, config, source, model.parameters()), true); // checked by readChecked
-      long t4 = System.nanoTime();
+    try (VitModel model = Checkpoints.model(checkpoint, config, source, new VitModel.Options(Mode.INFERENCE, 0, proto))) {
+      long t1 = System.nanoTime();
       long ready = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
       model.predict(HostTensor.zeros(1, config.imageHeight(), config.imageWidth(), config.channels()));
-      long t5 = System.nanoTime();
+      long t2 = System.nanoTime();
       System.out.printf("load from checkpoint: ready to predict %d ms after JVM start (JVM start to command %d ms, "
-              + "read + check %.0f ms || (TensorFlow %s native library, rest of its load %.0f ms, graph build %.0f ms), then waited %.0f ms, "
-              + "convert + assign %.0f ms; no random initialiser); first run %.0f ms%n",
-          ready, sinceJvmStart, readNanos[0] / 1e6, version, (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t3 - t2) / 1e6,
-          (t4 - t3) / 1e6, (t5 - t4) / 1e6);
+              + "then %.0f ms in Checkpoints.model: TensorFlow %s native library and graph build || read, then assign; "
+              + "no random initialiser); first run %.0f ms%n",
+          ready, sinceJvmStart, (t1 - t0) / 1e6, TensorFlow.version(), (t2 - t1) / 1e6);
     }
   }
 

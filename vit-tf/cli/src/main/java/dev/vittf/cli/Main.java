@@ -6,9 +6,7 @@ import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import org.tensorflow.TensorFlow;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,12 +29,6 @@ import picocli.CommandLine.Spec;
 public final class Main implements Callable<Integer> {
   /** JavaCPP's physical-memory limit property (see {@link #main}). */
   static final String JAVACPP_MAX_PHYSICAL_BYTES = "org.bytedeco.javacpp.maxPhysicalBytes";
-
-  /**
-   * The commands that run TensorFlow: for them its native library (about half a second) starts loading in the
-   * background while the JVM loads the rest and picocli parses the command line.
-   */
-  static final Set<String> TENSORFLOW_COMMANDS = Set.of("demo", "parity", "bench", "train", "train-bench", "classify");
 
   @Spec CommandSpec spec;
 
@@ -61,26 +53,7 @@ public final class Main implements Callable<Integer> {
       System.exit(child);
     }
     String[] rest = NativeLogging.withoutVerbose(args);
-    if (rest.length > 0 && TENSORFLOW_COMMANDS.contains(rest[0])) {
-      preloadTensorFlow();
-    }
     System.exit(execute(System.out, System.err, rest.length != args.length, rest));
-  }
-
-  /**
-   * Loads TensorFlow's native library on a daemon thread. Whatever goes wrong there is left to the command's
-   * own first use of TensorFlow, which reports it (or waits for this load to finish, not repeating it).
-   */
-  static void preloadTensorFlow() {
-    Thread t = new Thread(() -> {
-      try {
-        TensorFlow.version();
-      } catch (Throwable ignored) {
-        // reported by the command when it uses TensorFlow
-      }
-    }, "tensorflow-preload");
-    t.setDaemon(true);
-    t.start();
   }
 
   /** Runs a command line on the standard streams and returns its exit code (errors are printed as one line). */
