@@ -166,6 +166,23 @@ class ImageFilesTest {
         .boxed().toList(), "scale 1, ratio 1 is the whole square image (or its central fallback)");
   }
 
+  @Test
+  void theEvalPipelineFollowsTheModelsSizeLikeTimm() throws IOException {
+    ImagePipeline p = ImagePipeline.timm(new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+        "{\"input_size\": [3, 224, 224], \"crop_pct\": 0.875, \"interpolation\": \"bicubic\"}"));
+    ImagePipeline at384 = p.atSize(384, 384);
+    ImagePipeline timm384 = ImagePipeline.timm(new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+        "{\"input_size\": [3, 384, 384], \"crop_pct\": 0.875, \"interpolation\": \"bicubic\"}"));
+    assertArrayEquals(timm384.geometry(480, 640), at384.geometry(480, 640), "resize floor(384 / 0.875) = 438, crop 384");
+    assertEquals(p, p.atSize(224, 224));
+    ImageDataset grey = ImageDataset.of(2, 2, 1, new byte[] {0, 50, 100, (byte) 200, 0, 50, 100, (byte) 200}, new int[] {0, 1}, 2);
+    ImagePipeline exact = ImagePipeline.fromJson(new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+        ImageTransforms.exactSizeJson(dev.vittf.models.Presets.get("vit-fmnist"), Normalization.of(grey))), "test");
+    assertEquals(exact, ImagePipeline.fromJson(new com.fasterxml.jackson.databind.ObjectMapper().readTree(exact.toJson()), "test"),
+        "our JSON form rebuilds the same pipeline");
+    assertArrayEquals(new int[] {28, 28, 0, 0}, exact.geometry(28, 28), "exact size: no resize, no crop offset");
+  }
+
   private static boolean differs(float[] a, float[] b) {
     return !java.util.Arrays.equals(a, b);
   }
