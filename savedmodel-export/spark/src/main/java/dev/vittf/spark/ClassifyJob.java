@@ -57,7 +57,7 @@ public final class ClassifyJob implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = "--model", required = true, paramLabel = "PATH",
-      description = "model folder (transformers, timm or torchvision hub snapshot); local, hdfs://, s3a://, ...")
+      description = "model folder (transformers, timm or torchvision hub snapshot) or a vit-tf .safetensors checkpoint (train, convert); local, hdfs://, s3a://, ...")
   String model;
 
   @Option(names = "--input", required = true, paramLabel = "GLOB", description = "images, e.g. 'DIR/*.jpg' (quote it)")

@@ -2,7 +2,10 @@ package dev.vittf.spark;
 
 import dev.vittf.classify.ImageClassifier;
 import dev.vittf.core.Mode;
+import dev.vittf.io.CheckpointSource;
+import dev.vittf.io.Checkpoints;
 import dev.vittf.io.Pretrained;
+import dev.vittf.models.ModelConfig;
 import dev.vittf.models.VitModel;
 import dev.vittf.preprocess.ImageDecoder;
 import dev.vittf.preprocess.ImagePipeline;
@@ -88,16 +91,28 @@ final class ExecutorModels {
    */
   static ImageClassifier load(Key key, Map<String, String> hadoopConf) {
     try {
-      Path folder = ModelFolder.local(key.modelPath(), ModelFolder.configuration(hadoopConf), tmpRoot());
-      Pretrained hub = Pretrained.load(folder);
-      // The folder's own pipeline first (it can be refused), then the model (native memory).
-      ImagePipeline pipeline = ImagePipeline.forModel(folder);
-      List<String> labels = hub.labels().isEmpty() ? ImageClassifier.defaultLabels(hub.config().numClasses()) : hub.labels();
+      Path local = ModelFolder.local(key.modelPath(), ModelFolder.configuration(hadoopConf), tmpRoot());
+      // The model's own pipeline first (it can be refused), then the model (native memory).
+      ImagePipeline pipeline = ImagePipeline.forModel(local);
       ConfigProto session = ConfigProto.newBuilder()
           .setIntraOpParallelismThreads(key.intraOpThreads())
           .setInterOpParallelismThreads(key.interOpThreads())
           .build();
-      VitModel model = VitModel.create(hub.config(), hub.weights(), new VitModel.Options(Mode.INFERENCE, 0, session));
+      VitModel.Options options = new VitModel.Options(Mode.INFERENCE, 0, session);
+      List<String> labels;
+      VitModel model;
+      if (Files.isRegularFile(local)) {
+        // One of our checkpoints (train, convert): config, labels and eval pipeline travel in its metadata.
+        ModelConfig config = Checkpoints.config(local).orElseThrow(() -> new IllegalArgumentException(
+            local + ": has no 'config' metadata (not a checkpoint written by vit-tf train or convert)"));
+        labels = Checkpoints.labels(local);
+        labels = labels.isEmpty() ? ImageClassifier.defaultLabels(config.numClasses()) : labels;
+        model = Checkpoints.model(local, config, CheckpointSource.NATIVE, options);
+      } else {
+        Pretrained hub = Pretrained.load(local);
+        labels = hub.labels().isEmpty() ? ImageClassifier.defaultLabels(hub.config().numClasses()) : hub.labels();
+        model = VitModel.create(hub.config(), hub.weights(), options);
+      }
       try {
         // Every class ranked, and no batch splitting: each task passes one batch of its own size.
         return ImageClassifier.of(model, pipeline, labels, labels.size(), Integer.MAX_VALUE, ImageDecoder.DEFAULT_MAX_PIXELS);

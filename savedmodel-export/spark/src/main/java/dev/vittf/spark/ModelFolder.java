@@ -10,7 +10,7 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 
 /**
- * A model folder named by a Hadoop path: a local folder ({@code /models/vit}, {@code file:/models/vit}) is used
+ * A model named by a Hadoop path (a hub folder, or one of our {@code .safetensors} checkpoints): a local path ({@code /models/vit}, {@code file:/models/vit}) is used
  * where it is; any other file system Hadoop knows ({@code hdfs://}, {@code s3a://}, {@code abfs://}, {@code
  * gs://} with its connector on the classpath) is copied once to a local temporary folder, because TensorFlow and
  * the checkpoint readers read local files.
@@ -18,6 +18,8 @@ import org.apache.hadoop.fs.FileSystem;
 final class ModelFolder {
   /** The file every hub folder has ({@code Pretrained} detects the format from it). */
   static final String CONFIG = "config.json";
+  /** Our own checkpoints (train, convert): one file with config, labels and pipeline as metadata. */
+  static final String CHECKPOINT_SUFFIX = ".safetensors";
 
   private ModelFolder() {}
 
@@ -41,8 +43,12 @@ final class ModelFolder {
       }
       FileStatus status = fs.getFileStatus(path);
       if (!status.isDirectory()) {
-        throw new IllegalArgumentException("model " + modelPath + ": is a file; expected a model folder (" + CONFIG
-            + " with the weights beside it: a transformers, timm or torchvision hub snapshot)");
+        if (path.getName().endsWith(CHECKPOINT_SUFFIX)) {
+          return; // one of our checkpoints: its metadata is checked when the driver loads it
+        }
+        throw new IllegalArgumentException("model " + modelPath + ": is a file but not a " + CHECKPOINT_SUFFIX
+            + " checkpoint; expected a model folder (" + CONFIG + " with the weights beside it: a transformers, timm or "
+            + "torchvision hub snapshot) or a vit-tf checkpoint (.safetensors with config metadata)");
       }
       if (!fs.exists(new org.apache.hadoop.fs.Path(path, CONFIG))) {
         throw new IllegalArgumentException("model " + modelPath + ": the folder has no " + CONFIG
@@ -54,7 +60,8 @@ final class ModelFolder {
   }
 
   /**
-   * The folder on the local file system: the path itself when local, else a fresh copy in {@code tmpRoot}
+   * The model on the local file system: the path itself when local, else a fresh copy (of the folder, or of the
+   * one checkpoint file) in {@code tmpRoot}
    * (the caller deletes it).
    */
   static Path local(String modelPath, Configuration conf, Path tmpRoot) throws IOException {
@@ -65,6 +72,11 @@ final class ModelFolder {
     org.apache.hadoop.fs.Path src = new org.apache.hadoop.fs.Path(modelPath);
     Path dst = Files.createTempDirectory(tmpRoot, "vittf-model-");
     FileSystem fs = src.getFileSystem(conf);
+    if (fs.getFileStatus(src).isFile()) {
+      Path file = dst.resolve(src.getName());
+      fs.copyToLocalFile(false, src, new org.apache.hadoop.fs.Path(file.toUri().toString()), true);
+      return file;
+    }
     // The raw local file system writes no .crc files beside the copy.
     for (FileStatus f : fs.listStatus(src)) {
       fs.copyToLocalFile(false, f.getPath(), new org.apache.hadoop.fs.Path(dst.toUri().toString(), f.getPath().getName()), true);

@@ -31,14 +31,15 @@ import org.apache.spark.sql.types.StructType;
  * result columns are then null). Rows keep their partitioning and order.
  *
  * <p>The model is a hub snapshot folder (transformers, timm or torchvision: {@code config.json} and the
- * weights) on any file system Hadoop can read; each executor JVM loads it once, lazily, copies a remote folder
- * to a local temporary folder first, shares it between its tasks and closes it when the JVM exits. Images go
+ * weights) or one of our {@code .safetensors} checkpoints (what {@code vit-tf train} writes: config, labels and
+ * eval pipeline in its metadata) on any file system Hadoop can read; each executor JVM loads it once, lazily,
+ * copies a remote model to a local temporary folder first, shares it between its tasks and closes it when the JVM exits. Images go
  * through the folder's own preprocessing ({@code ImagePipeline.forModel}) and {@link ImageClassifier}, so a row
  * gets exactly the answer {@code ImageClassifier} gives in a single JVM.
  *
  * <p>Checked on the driver before any task is scheduled, each with an {@link IllegalArgumentException} naming
  * the problem: the options, the input column (present, {@code binary}), result columns the input already has,
- * the model path (exists, is a folder with {@code config.json}), that the model loads (unless {@link
+ * the model path (exists, is a folder with {@code config.json} or a {@code .safetensors} file), that the model loads (unless {@link
  * ClassifyOptions#validateOnDriver()} is off), and an empty input.
  */
 public final class VitSpark {
@@ -60,7 +61,7 @@ public final class VitSpark {
    *
    * @param images rows with a binary column of encoded images ({@code spark.read().format("binaryFile")} gives
    *     {@code path}, {@code modificationTime}, {@code length}, {@code content})
-   * @param modelPath a model folder: local path, {@code file:}, {@code hdfs://}, {@code s3a://}, ...
+   * @param modelPath a model folder or checkpoint file: local path, {@code file:}, {@code hdfs://}, {@code s3a://}, ...
    * @throws IllegalArgumentException for the driver-side problems listed in the class comment
    */
   public static Dataset<Row> classify(Dataset<Row> images, String modelPath, ClassifyOptions options) {

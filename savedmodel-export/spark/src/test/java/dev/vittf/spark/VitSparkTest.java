@@ -202,6 +202,45 @@ class VitSparkTest {
   }
 
   @Test
+  void ourCheckpointFileGivesTheFolderAnswersLocallyAndRemotely() throws IOException {
+    // The hub model saved as one of our checkpoints, as train/convert write it: config, labels, eval pipeline.
+    Pretrained hub = Pretrained.load(model);
+    Path checkpoint = scratch.resolve("checkpoints/hf_vit.safetensors");
+    Files.createDirectories(checkpoint.getParent());
+    dev.vittf.io.Checkpoints.save(hub.weights(), hub.config(), hub.labels(),
+        Map.of(dev.vittf.io.Checkpoints.PREPROCESSING, ImagePipeline.forModel(model).toJson()), checkpoint);
+    Dataset<Row> images = binaryFiles().filter("path like '%img-001%'");
+    Map<String, String> fromFolder = new HashMap<>();
+    VitSpark.classify(images, model.toString(), ClassifyOptions.defaults()).collectAsList()
+        .forEach(r -> fromFolder.put(r.getAs("path"), r.getAs("label") + " " + r.getAs("score")));
+    assertEquals(10, fromFolder.size());
+    for (String path : List.of(checkpoint.toString(), RemoteLikeFileSystem.SCHEME + "://" + checkpoint)) {
+      List<Row> rows = VitSpark.classify(images, path, ClassifyOptions.defaults()).collectAsList();
+      assertEquals(10, rows.size(), path);
+      for (Row r : rows) {
+        assertNull(r.getAs("error"), path);
+        assertEquals(fromFolder.get(r.<String>getAs("path")), r.getAs("label") + " " + r.getAs("score"), path);
+      }
+    }
+    Path copy = ModelFolder.local(RemoteLikeFileSystem.SCHEME + "://" + checkpoint, spark.sparkContext().hadoopConfiguration(),
+        scratch);
+    assertArrayEquals(Files.readAllBytes(checkpoint), Files.readAllBytes(copy));
+
+    // A safetensors file without our metadata loads nowhere, and says why; any other file is refused by name.
+    Path foreign = scratch.resolve("checkpoints/state_dict.safetensors");
+    dev.vittf.io.SafeTensors.write(foreign, hub.weights(), Map.of());
+    IllegalArgumentException noConfig = assertThrows(IllegalArgumentException.class,
+        () -> VitSpark.classify(images, foreign.toString(), ClassifyOptions.defaults()));
+    assertTrue(noConfig.getMessage().startsWith("model " + foreign + " does not load: "), noConfig.getMessage());
+    assertTrue(noConfig.getMessage().contains("metadata"), noConfig.getMessage());
+    Path text = Files.writeString(scratch.resolve("checkpoints/model.txt"), "not a model");
+    IllegalArgumentException notModel = assertThrows(IllegalArgumentException.class,
+        () -> VitSpark.classify(images, text.toString(), ClassifyOptions.defaults()));
+    assertTrue(notModel.getMessage().startsWith("model " + text + ": is a file but not a .safetensors checkpoint"),
+        notModel.getMessage());
+  }
+
+  @Test
   void failOnErrorFailsTheJobNamingTheImage() {
     Dataset<Row> labelled = VitSpark.classify(binaryFiles(), model.toString(),
         ClassifyOptions.defaults().withFailOnError(true));
