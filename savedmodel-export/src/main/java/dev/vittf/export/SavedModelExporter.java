@@ -283,6 +283,9 @@ public final class SavedModelExporter {
     }
   }
 
+  /** The metadata key of the export's preprocessing pipeline, in {@link ImagePipeline#toJson}'s form. */
+  public static final String PIPELINE_KEY = "pipeline";
+
   private static void writeMetadata(Path model, ModelConfig config, Weights weights, ExportOptions options,
       Preprocessing pre, long version, Written written, List<String> labels, int topK) throws IOException {
     ObjectNode meta = JSON.createObjectNode();
@@ -297,6 +300,13 @@ public final class SavedModelExporter {
     ArrayNode std = p.putArray("std");
     pre.std().forEach(std::add);
     p.put("scale", "pixel / 255, then (x - mean) / std");
+    if (config.channels() == 3 && (options.pipeline() != null || pre.channels() == 3)) {
+      // The host-side recipe (PIL-exact) that SavedModelClassifier runs before the images signature: the
+      // checkpoint's own pipeline when known, else the plain resize + normalise of the statistics above.
+      ImagePipeline pipeline = options.pipeline() != null ? options.pipeline()
+          : ImagePipeline.resized(config.imageHeight(), config.imageWidth(), pre);
+      meta.set(PIPELINE_KEY, JSON.readTree(pipeline.toJson()));
+    }
     meta.put("xla", options.xla());
     meta.put("precision", Precision.resolve(options.precision()).label());
     meta.put("labels", ServingSignatures.ASSETS_DIR + "/" + ServingSignatures.LABELS_FILE + " (" + labels.size() + " classes)");

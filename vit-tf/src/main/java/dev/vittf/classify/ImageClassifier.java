@@ -1,7 +1,6 @@
 package dev.vittf.classify;
 
 import dev.vittf.core.HostTensor;
-import dev.vittf.models.ModelConfig;
 import dev.vittf.models.VitModel;
 import dev.vittf.preprocess.ImageDecoder;
 import dev.vittf.preprocess.ImagePipeline;
@@ -25,6 +24,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * }
  * }</pre>
  *
+ * <p>The model is any {@link LogitsModel}: a {@link VitModel} built in Java, or a SavedModel export ({@code
+ * SavedModelClassifier.open} in {@code savedmodel-export}, which reads the export's pipeline and labels).
+ *
  * <p>Thread-safe: one classifier (one model) serves any number of threads; {@link #close()} waits for
  * running calls and closes the model, which the classifier owns. In a batch ({@link #classify(List)})
  * each image that cannot be read or preprocessed gets its own error and the others are classified.
@@ -35,7 +37,7 @@ public final class ImageClassifier implements AutoCloseable {
   /** Default number of images per model call in a batch. */
   public static final int DEFAULT_BATCH = 16;
 
-  private final VitModel model;
+  private final LogitsModel model;
   private final ImagePipeline pipeline;
   private final List<String> labels;
   private final ImageDecoder decoder;
@@ -44,21 +46,20 @@ public final class ImageClassifier implements AutoCloseable {
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
   private boolean closed;
 
-  private ImageClassifier(VitModel model, ImagePipeline pipeline, List<String> labels, int topK, int batchSize, long maxPixels) {
-    ModelConfig config = model.config();
-    if (labels.size() != config.numClasses()) {
-      throw new IllegalArgumentException("the model has " + config.numClasses() + " classes but " + labels.size()
+  private ImageClassifier(LogitsModel model, ImagePipeline pipeline, List<String> labels, int topK, int batchSize, long maxPixels) {
+    if (labels.size() != model.numClasses()) {
+      throw new IllegalArgumentException(model.describe() + " has " + model.numClasses() + " classes but " + labels.size()
           + " labels were given");
     }
-    if (config.channels() != 3) {
-      throw new IllegalArgumentException("photo classification needs a 3-channel (RGB) model, this one has "
-          + config.channels() + " channels");
+    if (model.channels() != 3) {
+      throw new IllegalArgumentException("photo classification needs a 3-channel (RGB) model, " + model.describe() + " has "
+          + model.channels() + " channels");
     }
     int h = pipeline.outputHeight();
     int w = pipeline.outputWidth();
-    if (h > 0 && (h != config.imageHeight() || w != config.imageWidth())) {
+    if (h > 0 && (h != model.imageHeight() || w != model.imageWidth())) {
       throw new IllegalArgumentException("pipeline '" + pipeline.name() + "' produces " + h + "x" + w
-          + " images, the model reads " + config.imageHeight() + "x" + config.imageWidth());
+          + " images, " + model.describe() + " reads " + model.imageHeight() + "x" + model.imageWidth());
     }
     if (topK < 1) {
       throw new IllegalArgumentException("topK must be >= 1, got " + topK);
@@ -96,6 +97,17 @@ public final class ImageClassifier implements AutoCloseable {
    */
   public static ImageClassifier of(
       VitModel model, ImagePipeline pipeline, List<String> labels, int topK, int batchSize, long maxPixels) {
+    return of(LogitsModel.of(model), pipeline, labels, topK, batchSize, maxPixels);
+  }
+
+  /**
+   * A classifier over any logits model (a SavedModel export, for one); it takes ownership of {@code model}.
+   *
+   * @param batchSize images per model call in {@link #classify(List)}
+   * @param maxPixels the decoder's pixel limit (checked from each file's header before decoding)
+   */
+  public static ImageClassifier of(
+      LogitsModel model, ImagePipeline pipeline, List<String> labels, int topK, int batchSize, long maxPixels) {
     return new ImageClassifier(model, pipeline, labels, topK, batchSize, maxPixels);
   }
 
@@ -127,8 +139,19 @@ public final class ImageClassifier implements AutoCloseable {
   }
 
   /** The model (owned by this classifier). */
-  public VitModel model() {
+  public LogitsModel logitsModel() {
     return model;
+  }
+
+  /**
+   * The Java-built model (owned by this classifier), for what needs its graph (attention maps).
+   *
+   * @throws IllegalStateException if the classifier runs another kind of model (a SavedModel export)
+   */
+  public VitModel model() {
+    return model.graphModel().orElseThrow(() -> new IllegalStateException(
+        "this classifier runs " + model.describe() + ", not a model built in Java (attention maps need one: load the "
+            + "checkpoint or hub folder the export was made from)"));
   }
 
   /** The top-k classes of an image file. */
@@ -204,10 +227,9 @@ public final class ImageClassifier implements AutoCloseable {
           + (image == null ? "null" : image.getClass().getName()));
     }
     int[] size = pipeline.outputSize(rgb);
-    ModelConfig c = model.config();
-    if (size[0] != c.imageHeight() || size[1] != c.imageWidth()) {
+    if (size[0] != model.imageHeight() || size[1] != model.imageWidth()) {
       throw new IllegalArgumentException(name + ": preprocessing gives " + size[0] + "x" + size[1] + ", the model reads "
-          + c.imageHeight() + "x" + c.imageWidth());
+          + model.imageHeight() + "x" + model.imageWidth());
     }
     return pipeline.apply(rgb);
   }
@@ -216,13 +238,16 @@ public final class ImageClassifier implements AutoCloseable {
     if (ready.isEmpty()) {
       return;
     }
-    ModelConfig c = model.config();
-    int per = c.imageHeight() * c.imageWidth() * 3;
+    int per = model.imageHeight() * model.imageWidth() * 3;
     float[] batch = new float[ready.size() * per];
     for (int i = 0; i < ready.size(); i++) {
       System.arraycopy(pixels.get(i), 0, batch, i * per, per);
     }
-    HostTensor logits = model.predict(new HostTensor(new long[] {ready.size(), c.imageHeight(), c.imageWidth(), 3}, batch));
+    HostTensor logits = model.logits(new HostTensor(new long[] {ready.size(), model.imageHeight(), model.imageWidth(), 3}, batch));
+    if (logits.rank() != 2 || logits.dim(0) != ready.size() || logits.dim(1) != labels.size()) {
+      throw new IllegalStateException(model.describe() + " returned logits of shape " + Arrays.toString(logits.shape())
+          + " for " + ready.size() + " images, expected [" + ready.size() + ", " + labels.size() + "]");
+    }
     for (int i = 0; i < ready.size(); i++) {
       int item = ready.get(i);
       String name = nameOf(images.get(item), item);

@@ -288,6 +288,17 @@ public record ImagePipeline(
   }
 
   /**
+   * The plain recipe for a model that declares no library pipeline: resize to exactly {@code height × width}
+   * (PIL bilinear, aspect not kept), {@code uint8 / 255}, then {@code (x − mean) / std} with the model's
+   * statistics. SavedModel exports without a pipeline of their own record this one.
+   */
+  public static ImagePipeline resized(int height, int width, dev.vittf.models.Preprocessing statistics) {
+    return new ImagePipeline("resize " + height + "x" + width + " bilinear, mean " + statistics.mean() + ", std "
+        + statistics.std(), new Resize(Resize.Kind.EXACT, height, width, 0, 0), ResampleFilter.BILINEAR, Crop.NONE, 0, 0,
+        null, Arithmetic.TORCH, 1.0 / 255, statistics.meanArray(), statistics.stdArray());
+  }
+
+  /**
    * The pipeline a model declares. {@code path} may be a hub folder ({@code preprocessor_config.json},
    * else {@code config.json} with a timm {@code pretrained_cfg} or a torchvision {@code preprocessing}
    * block) or one of those JSON files.
