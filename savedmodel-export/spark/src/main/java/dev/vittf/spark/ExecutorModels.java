@@ -2,6 +2,8 @@ package dev.vittf.spark;
 
 import dev.vittf.classify.ImageClassifier;
 import dev.vittf.core.Mode;
+import dev.vittf.export.SavedModelClassifier;
+import dev.vittf.export.ServingModel;
 import dev.vittf.io.CheckpointSource;
 import dev.vittf.io.Checkpoints;
 import dev.vittf.io.Pretrained;
@@ -92,6 +94,11 @@ final class ExecutorModels {
   static ImageClassifier load(Key key, Map<String, String> hadoopConf) {
     try {
       Path local = ModelFolder.local(key.modelPath(), ModelFolder.configuration(hadoopConf), tmpRoot());
+      if (Files.isDirectory(local) && !Files.isRegularFile(local.resolve(ModelFolder.CONFIG))) {
+        // A SavedModel export: its recorded pipeline and labels, its serving signature; every class ranked.
+        return SavedModelClassifier.open(local, new ServingModel.Options(false, key.intraOpThreads(), key.interOpThreads()),
+            null, Integer.MAX_VALUE, Integer.MAX_VALUE, ImageDecoder.DEFAULT_MAX_PIXELS);
+      }
       // The model's own pipeline first (it can be refused), then the model (native memory).
       ImagePipeline pipeline = ImagePipeline.forModel(local);
       ConfigProto session = ConfigProto.newBuilder()

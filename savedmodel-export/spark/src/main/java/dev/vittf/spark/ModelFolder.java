@@ -10,7 +10,8 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 
 /**
- * A model named by a Hadoop path (a hub folder, or one of our {@code .safetensors} checkpoints): a local path ({@code /models/vit}, {@code file:/models/vit}) is used
+ * A model named by a Hadoop path (a hub folder, one of our {@code .safetensors} checkpoints, or a SavedModel export:
+ * a version folder with {@value #SAVED_MODEL}, or a model base folder of numeric versions): a local path ({@code /models/vit}, {@code file:/models/vit}) is used
  * where it is; any other file system Hadoop knows ({@code hdfs://}, {@code s3a://}, {@code abfs://}, {@code
  * gs://} with its connector on the classpath) is copied once to a local temporary folder, because TensorFlow and
  * the checkpoint readers read local files.
@@ -20,6 +21,9 @@ final class ModelFolder {
   static final String CONFIG = "config.json";
   /** Our own checkpoints (train, convert): one file with config, labels and pipeline as metadata. */
   static final String CHECKPOINT_SUFFIX = ".safetensors";
+  /** The file of a SavedModel version folder. */
+  static final String SAVED_MODEL = "saved_model.pb";
+  private static final java.util.regex.Pattern VERSION = java.util.regex.Pattern.compile("\\d+");
 
   private ModelFolder() {}
 
@@ -50,13 +54,35 @@ final class ModelFolder {
             + " checkpoint; expected a model folder (" + CONFIG + " with the weights beside it: a transformers, timm or "
             + "torchvision hub snapshot) or a vit-tf checkpoint (.safetensors with config metadata)");
       }
-      if (!fs.exists(new org.apache.hadoop.fs.Path(path, CONFIG))) {
-        throw new IllegalArgumentException("model " + modelPath + ": the folder has no " + CONFIG
-            + " (expected a transformers, timm or torchvision hub snapshot)");
+      if (!fs.exists(new org.apache.hadoop.fs.Path(path, CONFIG)) && savedModelVersion(fs, path) == null) {
+        throw new IllegalArgumentException("model " + modelPath + ": the folder has no " + CONFIG + " and no " + SAVED_MODEL
+            + " (expected a transformers, timm or torchvision hub snapshot, or a SavedModel export: a version folder or"
+            + " a base folder of numeric versions)");
       }
     } catch (IOException e) {
       throw new IllegalArgumentException("model " + modelPath + ": cannot be read: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The SavedModel folder to read under {@code path}: itself if it holds {@value #SAVED_MODEL}, else its highest
+   * numeric version that does (TensorFlow Serving's rule), else null.
+   */
+  static org.apache.hadoop.fs.Path savedModelVersion(FileSystem fs, org.apache.hadoop.fs.Path path) throws IOException {
+    if (fs.exists(new org.apache.hadoop.fs.Path(path, SAVED_MODEL))) {
+      return path;
+    }
+    org.apache.hadoop.fs.Path best = null;
+    long bestVersion = -1;
+    for (FileStatus f : fs.listStatus(path)) {
+      String name = f.getPath().getName();
+      if (f.isDirectory() && VERSION.matcher(name).matches() && name.length() < 19
+          && Long.parseLong(name) > bestVersion && fs.exists(new org.apache.hadoop.fs.Path(f.getPath(), SAVED_MODEL))) {
+        bestVersion = Long.parseLong(name);
+        best = f.getPath();
+      }
+    }
+    return best;
   }
 
   /**
@@ -77,7 +103,12 @@ final class ModelFolder {
       fs.copyToLocalFile(false, src, new org.apache.hadoop.fs.Path(file.toUri().toString()), true);
       return file;
     }
-    // The raw local file system writes no .crc files beside the copy.
+    // A SavedModel base folder: only the version that is read is copied.
+    org.apache.hadoop.fs.Path version = fs.exists(new org.apache.hadoop.fs.Path(src, CONFIG)) ? null : savedModelVersion(fs, src);
+    if (version != null && !version.equals(src)) {
+      src = version;
+    }
+    // The raw local file system writes no .crc files beside the copy; sub-folders (variables/, assets/) are copied whole.
     for (FileStatus f : fs.listStatus(src)) {
       fs.copyToLocalFile(false, f.getPath(), new org.apache.hadoop.fs.Path(dst.toUri().toString(), f.getPath().getName()), true);
     }

@@ -241,6 +241,43 @@ class VitSparkTest {
   }
 
   @Test
+  void savedModelExportGivesTheFolderAnswersLocallyAndRemotely() throws IOException {
+    // Version 1 names the classes backwards, version 2 as the folder does: a base folder means its highest version.
+    Pretrained hub = Pretrained.load(model);
+    Path exports = scratch.resolve("exports/hf_vit");
+    List<String> reversed = new ArrayList<>(hub.labels());
+    java.util.Collections.reverse(reversed);
+    dev.vittf.export.SavedModelExporter.export(hub, exports,
+        dev.vittf.export.ExportOptions.defaults().withVersion(1).withLabels(reversed), dev.vittf.export.ExportProgress.NONE);
+    dev.vittf.export.SavedModelExporter.export(hub, exports, dev.vittf.export.ExportOptions.defaults().withVersion(2),
+        dev.vittf.export.ExportProgress.NONE);
+    Dataset<Row> images = binaryFiles().filter("path like '%img-002%'");
+    Map<String, Row> fromFolder = new HashMap<>();
+    VitSpark.classify(images, model.toString(), ClassifyOptions.defaults()).collectAsList()
+        .forEach(r -> fromFolder.put(r.getAs("path"), r));
+    assertEquals(10, fromFolder.size());
+    for (String path : List.of(exports.toString(), exports.resolve("2").toString(), RemoteLikeFileSystem.SCHEME + "://" + exports)) {
+      List<Row> rows = VitSpark.classify(images, path, ClassifyOptions.defaults()).collectAsList();
+      assertEquals(10, rows.size(), path);
+      for (Row r : rows) {
+        Row want = fromFolder.get(r.<String>getAs("path"));
+        assertNull(r.getAs("error"), path);
+        assertEquals(want.<String>getAs("label"), r.getAs("label"), path);
+        assertEquals(want.<Double>getAs("score"), r.<Double>getAs("score"), 1e-4, path);
+      }
+    }
+    List<Row> v1 = VitSpark.classify(images, exports.resolve("1").toString(), ClassifyOptions.defaults()).collectAsList();
+    for (Row r : v1) {
+      String want = fromFolder.get(r.<String>getAs("path")).getAs("label");
+      assertEquals(reversed.get(hub.labels().indexOf(want)), r.getAs("label"));
+    }
+    // A remote base folder: only the version read is copied.
+    Path copy = ModelFolder.local(RemoteLikeFileSystem.SCHEME + "://" + exports, spark.sparkContext().hadoopConfiguration(), scratch);
+    assertTrue(Files.isRegularFile(copy.resolve("saved_model.pb")) && Files.isDirectory(copy.resolve("variables")), copy.toString());
+    assertEquals(hub.labels(), Files.readAllLines(copy.resolve("assets/labels.txt")));
+  }
+
+  @Test
   void failOnErrorFailsTheJobNamingTheImage() {
     Dataset<Row> labelled = VitSpark.classify(binaryFiles(), model.toString(),
         ClassifyOptions.defaults().withFailOnError(true));
@@ -292,7 +329,7 @@ class VitSparkTest {
     Path noConfig = Files.createDirectories(scratch.resolve("empty-model"));
     IllegalArgumentException notHub = assertThrows(IllegalArgumentException.class,
         () -> VitSpark.classify(images, noConfig.toString(), ClassifyOptions.defaults()));
-    assertTrue(notHub.getMessage().contains("has no config.json"), notHub.getMessage());
+    assertTrue(notHub.getMessage().contains("has no config.json and no saved_model.pb"), notHub.getMessage());
 
     Path broken = Files.createDirectories(scratch.resolve("broken-model"));
     Files.copy(model.resolve("config.json"), broken.resolve("config.json"));
