@@ -157,6 +157,16 @@ public final class BuildContext {
     return build.params.parameter(tf, new ParameterSpec(qualify(name), shape, role, init), type);
   }
 
+  /** Whether the parameter store keeps {@link #derived} values (inference graphs), see {@link ParameterStore#derived}. */
+  public boolean keepsDerivedValues() {
+    return build.params.keepsDerivedValues();
+  }
+
+  /** A value computed from parameters only, kept by the store under {@code <path>/<name>} where it keeps them. */
+  public <T extends TType> Operand<T> derived(String name, Operand<T> value) {
+    return build.params.derived(tf, qualify(name), value);
+  }
+
   /** Records a named intermediate output (attention maps, tokens...) under {@code <path>/<name>}. */
   public void tap(String name, Operand<TFloat32> value) {
     build.taps.put(qualify(name), value);

@@ -114,6 +114,7 @@ public final class GraphParameterStore extends ParameterStore {
    * ViT-B/16 otherwise converts its 86.6 M weights in every forward pass (~85 ms on 2 cores). Costs the copies'
    * memory (2 bytes per value in bf16). For inference graphs only: call before the model is built, and write
    * values through this store (a training step, or a {@code Session.restore}, would leave the copies stale).
+   * {@link #derived} values are kept the same way.
    */
   public GraphParameterStore cacheConversions() {
     cacheConversions = true;
@@ -127,13 +128,28 @@ public final class GraphParameterStore extends ParameterStore {
       return cast;
     }
     DataType dtype = cast.asOutput().dataType();
-    String name = spec.name() + "/" + dtype.name().substring("DT_".length()).toLowerCase(java.util.Locale.ROOT);
+    return kept(scoped, spec.name() + "/" + dtype.name().substring("DT_".length()).toLowerCase(java.util.Locale.ROOT),
+        cast, Shape.of(spec.shape()));
+  }
+
+  @Override
+  public boolean keepsDerivedValues() {
+    return cacheConversions;
+  }
+
+  @Override
+  public <T extends TType> Operand<T> derived(Ops scoped, String name, Operand<T> value) {
+    return cacheConversions ? kept(scoped, name, value, value.shape()) : value;
+  }
+
+  // A variable holding `value`, rewritten from it whenever this store writes values (see cacheConversions).
+  private <T extends TType> Operand<T> kept(Ops scoped, String name, Operand<T> value, Shape shape) {
     GraphOperation copy = graph.opBuilder("VariableV2", name, scoped.scope())
-        .setAttr("dtype", dtype)
-        .setAttr("shape", Shape.of(spec.shape()))
+        .setAttr("dtype", value.asOutput().dataType())
+        .setAttr("shape", shape)
         .build();
     refreshes.add(graph.opBuilder("Assign", name + "/refresh", scoped.scope())
-        .addInput(copy.output(0)).addInput(cast.asOutput()).build());
+        .addInput(copy.output(0)).addInput(value.asOutput()).build());
     return graph.opBuilder("Identity", name + "/read", scoped.scope()).addInput(copy.output(0)).build().output(0);
   }
 

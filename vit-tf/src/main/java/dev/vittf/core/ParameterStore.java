@@ -99,6 +99,25 @@ public abstract class ParameterStore {
   }
 
   /**
+   * Whether this store keeps {@link #derived} values in variables of their own (then a block may prefer a form
+   * that reads a derived value, e.g. one product over two joined kernels, to one that converts at every run).
+   */
+  public boolean keepsDerivedValues() {
+    return false;
+  }
+
+  /**
+   * A value computed from parameters only (the joined q and kv kernels of a self-attention): {@code value}
+   * itself, computed at every use, unless the store keeps it ({@link #keepsDerivedValues()}).
+   *
+   * @param scoped the caller's ops (a kept copy is created in its name scope)
+   * @param name the copy's name under the caller's scope
+   */
+  public <T extends TType> Operand<T> derived(Ops scoped, String name, Operand<T> value) {
+    return value;
+  }
+
+  /**
    * Creates the ops for a newly registered, validated parameter.
    *
    * @param scoped the caller's ops (its name scope), or null
