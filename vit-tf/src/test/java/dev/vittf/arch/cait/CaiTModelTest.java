@@ -51,6 +51,15 @@ class CaiTModelTest {
   }
 
   @Test
+  void qkvBiasSelfAttentionThroughTheJoinedKernelMatchesEagerTwoProducts() {
+    // Inference graphs read one joined [q | kv] kernel and bias (kept copies, refreshed on loadWeights); eager
+    // runs keep the two products: with q/kv biases on, both must compute the same function.
+    CaiTConfig c = CaiTConfig.builder().imageSize(16).patchSize(4).numClasses(5).dim(24).depth(2).clsDepth(1)
+        .heads(3).dimHead(8).mlpDim(32).patchQkvLayout(QkvLayout.Q_KV).qkvBias(true).build();
+    graphAndEagerAgree(c, randomImages(new Random(6), 2, c), 16);
+  }
+
+  @Test
   void caitMixedFormulation() {
     CaiTConfig c = CaiTConfig.builder().timmStyle().embedding(PatchEmbedding.Style.LINEAR)
         .patchQkvLayout(QkvLayout.SEPARATE).classTalkingHeads(true).normalizeClassContext(false).imageSize(16)
