@@ -72,8 +72,14 @@ class Bf16WeightCopiesTest {
         GraphOperation op = it.next();
         if (op.type().equals("VariableV2") && op.attributes().getAttrType("dtype") == DataType.DT_BFLOAT16) {
           copies++;
-          assertTrue(op.name().endsWith("/bfloat16") && m.weights().containsKey(op.name().substring(0, op.name().lastIndexOf('/'))),
-              op.name());
+          // a parameter's copy (<weight>/bfloat16), or a derived value kept beside its parameters: the joined
+          // q|kv kernel of a Q_KV self-attention (<block>/attn/qkv_joined/kernel next to attn/q and attn/kv)
+          String name = op.name();
+          boolean parameterCopy = name.endsWith("/bfloat16") && m.weights().containsKey(name.substring(0, name.lastIndexOf('/')));
+          String attn = name.replaceFirst("/qkv_joined/(kernel|bias)$", "");
+          boolean joinedQkv = !attn.equals(name) && m.weights().containsKey(attn + "/q/kernel")
+              && m.weights().containsKey(attn + "/kv/kernel");
+          assertTrue(parameterCopy || joinedQkv, name);
         }
       }
       assertTrue(copies > 0, "no bf16 copy");
