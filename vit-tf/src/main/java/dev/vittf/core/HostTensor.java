@@ -118,6 +118,24 @@ public record HostTensor(long[] shape, float[] data) {
     return Arrays.copyOfRange(data, i * cols, (i + 1) * cols);
   }
 
+  /** For a 2-D tensor {@code [rows, classes]}: the column of each row's largest value (the first one on a tie). */
+  public int[] argmaxRows() {
+    if (shape.length != 2) {
+      throw new IllegalStateException("argmaxRows() needs a 2-D tensor, shape is " + Arrays.toString(shape));
+    }
+    int rows = (int) shape[0];
+    int cols = (int) shape[1];
+    int[] best = new int[rows];
+    for (int n = 0; n < rows; n++) {
+      for (int j = 1; j < cols; j++) {
+        if (data[n * cols + j] > data[n * cols + best[n]]) {
+          best[n] = j;
+        }
+      }
+    }
+    return best;
+  }
+
   /** Maximum absolute element-wise difference with another tensor of the same shape. */
   public double maxAbsDiff(HostTensor other) {
     if (!Arrays.equals(shape, other.shape)) {

@@ -525,15 +525,10 @@ public final class Trainer implements AutoCloseable {
       HostTensor logits = model.predict(new HostTensor(b.shape(), b.images()));
       int k = (int) logits.dim(1);
       float[] z = logits.data();
+      int[] predicted = logits.argmaxRows();
       for (int n = 0; n < b.size(); n++) {
-        int best = 0;
-        double max = Double.NEGATIVE_INFINITY;
-        for (int j = 0; j < k; j++) {
-          if (z[n * k + j] > max) {
-            max = z[n * k + j];
-            best = j;
-          }
-        }
+        int best = predicted[n];
+        double max = z[n * k + best];
         double sum = 0;
         for (int j = 0; j < k; j++) {
           sum += Math.exp(z[n * k + j] - max);
