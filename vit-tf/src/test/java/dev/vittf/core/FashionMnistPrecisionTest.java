@@ -25,8 +25,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The Fashion-MNIST part of the bf16 accuracy contract (docs/precision.md): the trained {@code vit-fmnist-96}
  * in {@code fixtures/fashion_mnist/} (the README recipe, trained with {@code --precision bf16}), evaluated on the
- * full 10,000-image Fashion-MNIST test set in float32 and in bf16: accuracies within 0.3 points, top-1 agreement
- * at least 99%.
+ * first 4,000 Fashion-MNIST test images (what fits the fixture's size limit; docs/precision.md has the full set)
+ * in float32 and in bf16: accuracies within 0.3 points, top-1 agreement at least 99%.
  */
 @ExtendWith(ForceBf16.class)
 class FashionMnistPrecisionTest {
@@ -35,7 +35,7 @@ class FashionMnistPrecisionTest {
   void bf16EvaluationKeepsFloat32AccuracyAndPredictions() throws Exception {
     Path dir = Fixtures.dir().resolve("fashion_mnist");
     Path checkpoint = dir.resolve("model.safetensors");
-    ImageDataset test = Idx.load(dir.resolve("t10k-images-idx3-ubyte.gz"), dir.resolve("t10k-labels-idx1-ubyte.gz"),
+    ImageDataset test = Idx.load(dir.resolve("test-first4000-images-idx3-ubyte.gz"), dir.resolve("test-first4000-labels-idx1-ubyte.gz"),
         Idx.FASHION_MNIST_CLASSES);
     ModelConfig config = Checkpoints.config(checkpoint).orElseThrow();
     // The eval normalisation training recorded (Fashion-MNIST's training-set mean and std; the pipeline lists
@@ -75,16 +75,9 @@ class FashionMnistPrecisionTest {
       int n = 0;
       for (int b = 0; b < loader.batchesPerEpoch(); b++) {
         Batch batch = loader.batch(0, b);
-        HostTensor logits = model.predict(new HostTensor(batch.shape(), batch.images()));
-        int k = (int) logits.dim(1);
-        float[] z = logits.data();
-        for (int i = 0; i < batch.size(); i++) {
-          int best = 0;
-          for (int j = 1; j < k; j++) {
-            best = z[i * k + j] > z[i * k + best] ? j : best;
-          }
-          out[n++] = best;
-        }
+        int[] predicted = model.predict(new HostTensor(batch.shape(), batch.images())).argmaxRows();
+        System.arraycopy(predicted, 0, out, n, batch.size());
+        n += batch.size();
       }
       return Arrays.copyOf(out, n);
     }
