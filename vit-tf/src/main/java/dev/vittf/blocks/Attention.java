@@ -1,8 +1,6 @@
 package dev.vittf.blocks;
 
 import dev.vittf.core.BuildContext;
-import dev.vittf.core.Initializer;
-import dev.vittf.core.ParameterRole;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -105,13 +103,12 @@ public record Attention(AttentionConfig config) implements Block {
     Ops tf = ctx.tf();
     BuildContext qc = ctx.child("q");
     BuildContext kvc = ctx.child("kv");
-    Initializer init = Initializer.truncatedNormal(0.02);
-    Operand<TFloat32> kernel = tf.concat(List.of(qc.parameter("kernel", ParameterRole.WEIGHT, init, config.dim(), inner),
-        kvc.parameter("kernel", ParameterRole.WEIGHT, init, config.dim(), 2 * inner)), tf.constant(1));
+    Dense q = new Dense(config.dim(), inner, config.qkvBias());
+    Dense kv = new Dense(config.dim(), 2 * inner, config.qkvBias());
+    Operand<TFloat32> kernel = tf.concat(List.of(q.kernelParameter(qc), kv.kernelParameter(kvc)), tf.constant(1));
     Operand<T> bias = null;
     if (config.qkvBias()) {
-      Operand<TFloat32> b = tf.concat(List.of(qc.parameter("bias", ParameterRole.BIAS, Initializer.zeros(), inner),
-          kvc.parameter("bias", ParameterRole.BIAS, Initializer.zeros(), 2 * inner)), tf.constant(0));
+      Operand<TFloat32> b = tf.concat(List.of(q.biasParameter(qc), kv.biasParameter(kvc)), tf.constant(0));
       bias = ctx.derived("qkv_joined/bias", ctx.cast(b, x.type()));
     }
     return Dense.affine(tf, x, ctx.derived("qkv_joined/kernel", ctx.cast(kernel, x.type())), bias);

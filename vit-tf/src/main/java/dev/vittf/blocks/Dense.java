@@ -37,10 +37,26 @@ public record Dense(long in, long out, boolean bias) {
    * without a float32 round trip in between.
    */
   public <T extends TFloating> Operand<T> applyTyped(BuildContext ctx, Operand<T> x) {
-    Operand<T> kernel = ctx.parameter("kernel", ParameterRole.WEIGHT, Initializer.truncatedNormal(0.02), x.type(), in, out);
-    Operand<T> b = bias ? ctx.parameter("bias", ParameterRole.BIAS, Initializer.zeros(), x.type(), out) : null;
+    Operand<T> kernel = ctx.parameter("kernel", ParameterRole.WEIGHT, KERNEL_INIT, x.type(), in, out);
+    Operand<T> b = bias ? ctx.parameter("bias", ParameterRole.BIAS, BIAS_INIT, x.type(), out) : null;
     return affine(ctx.tf(), x, kernel, b);
   }
+
+  /** The layer's float32 {@code kernel [in, out]} under {@code ctx}, registered as {@link #applyTyped} registers it. */
+  public Operand<TFloat32> kernelParameter(BuildContext ctx) {
+    return ctx.parameter("kernel", ParameterRole.WEIGHT, KERNEL_INIT, in, out);
+  }
+
+  /** The layer's float32 {@code bias [out]} under {@code ctx}, registered as {@link #applyTyped} registers it. */
+  public Operand<TFloat32> biasParameter(BuildContext ctx) {
+    if (!bias) {
+      throw new IllegalStateException("this Dense has no bias");
+    }
+    return ctx.parameter("bias", ParameterRole.BIAS, BIAS_INIT, out);
+  }
+
+  private static final Initializer KERNEL_INIT = Initializer.truncatedNormal(0.02);
+  private static final Initializer BIAS_INIT = Initializer.zeros();
 
   /** {@code x kernel (+ bias)} on the last axis of {@code x}, for any rank. */
   public static <T extends TType> Operand<T> affine(Ops tf, Operand<T> x, Operand<T> kernel, Operand<T> bias) {
