@@ -11,14 +11,10 @@ import java.util.SplittableRandom;
  */
 public final class BatchLoader implements BatchSource {
   private final ImageDataset data;
-  private final int batchSize;
+  private final EpochOrder epochs;
   private final long seed;
-  private final boolean shuffle;
-  private final boolean dropLast;
   private final Normalization norm;
   private final Augmentation augmentation;
-  private int cachedEpoch = -1;
-  private int[] cachedOrder;
 
   /**
    * Creates a loader.
@@ -33,20 +29,12 @@ public final class BatchLoader implements BatchSource {
    */
   public BatchLoader(ImageDataset data, int batchSize, long seed, boolean shuffle, boolean dropLast,
       Normalization norm, Augmentation augmentation) {
-    if (batchSize < 1) {
-      throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
-    }
     if (norm.channels() != data.channels()) {
       throw new IllegalArgumentException("normalisation has " + norm.channels() + " channels, the data " + data.channels());
     }
-    if (dropLast && data.size() < batchSize) {
-      throw new DataException("the dataset has " + data.size() + " images, fewer than one batch of " + batchSize);
-    }
+    this.epochs = new EpochOrder(data.size(), batchSize, seed, shuffle, dropLast);
     this.data = data;
-    this.batchSize = batchSize;
     this.seed = seed;
-    this.shuffle = shuffle;
-    this.dropLast = dropLast;
     this.norm = norm;
     this.augmentation = augmentation;
   }
@@ -69,38 +57,25 @@ public final class BatchLoader implements BatchSource {
   /** Images per (full) batch. */
   @Override
   public int batchSize() {
-    return batchSize;
+    return epochs.batchSize();
   }
 
   /** Batches per epoch. */
   @Override
   public int batchesPerEpoch() {
-    return dropLast ? data.size() / batchSize : (data.size() + batchSize - 1) / batchSize;
+    return epochs.batchesPerEpoch();
   }
 
   /** The sample order of an epoch. */
-  public synchronized int[] order(int epoch) {
-    if (epoch != cachedEpoch) {
-      cachedOrder = order(data.size(), shuffle, seed, epoch);
-      cachedEpoch = epoch;
-    }
-    return cachedOrder.clone();
+  public int[] order(int epoch) {
+    return epochs.order(epoch);
   }
 
   /** Batch {@code index} of epoch {@code epoch}. */
   @Override
   public Batch batch(int epoch, int index) {
-    int count = batchesPerEpoch();
-    if (index < 0 || index >= count) {
-      throw new IndexOutOfBoundsException("batch " + index + " of " + count);
-    }
-    int[] order;
-    synchronized (this) {
-      order(epoch);
-      order = cachedOrder;
-    }
-    int from = index * batchSize;
-    int size = Math.min(batchSize, data.size() - from);
+    int[] members = epochs.batch(epoch, index);
+    int size = members.length;
     int h = data.height();
     int w = data.width();
     int c = data.channels();
@@ -116,9 +91,9 @@ public final class BatchLoader implements BatchSource {
       scale[k] = 1f / (255f * std[k]);
       shift[k] = -mean[k] / std[k];
     }
-    SplittableRandom rng = augmentation.active() ? new SplittableRandom(mix(seed, epoch, index)) : null;
+    SplittableRandom rng = augmentation.active() ? new SplittableRandom(EpochOrder.mix(seed, epoch, index)) : null;
     for (int b = 0; b < size; b++) {
-      int sample = order[from + b];
+      int sample = members[b];
       labels[b] = data.label(sample);
       data.copyImage(sample, img, 0);
       int dy = 0;
@@ -148,38 +123,5 @@ public final class BatchLoader implements BatchSource {
       }
     }
     return new Batch(out, labels, h, w, c);
-  }
-
-  /** The sample order of an epoch of {@code n} samples: {@code 0..n-1}, or a Fisher-Yates permutation seeded by (seed, epoch). */
-  static int[] order(int n, boolean shuffle, long seed, int epoch) {
-    int[] order = new int[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    if (shuffle) {
-      SplittableRandom r = new SplittableRandom(mix(seed, epoch, -1));
-      for (int i = n - 1; i > 0; i--) {
-        int j = r.nextInt(i + 1);
-        int t = order[i];
-        order[i] = order[j];
-        order[j] = t;
-      }
-    }
-    return order;
-  }
-
-  /** A 64-bit seed mixing (seed, epoch, index) with SplitMix64 finalisers. */
-  static long mix(long seed, long epoch, long index) {
-    long z = seed;
-    z = splitmix(z ^ splitmix(epoch + 0x9E3779B97F4A7C15L));
-    z = splitmix(z ^ splitmix(index + 0x632BE59BD9B4E019L));
-    return z;
-  }
-
-  private static long splitmix(long x) {
-    long z = x + 0x9E3779B97F4A7C15L;
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
   }
 }

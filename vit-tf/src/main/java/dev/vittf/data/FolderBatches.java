@@ -14,24 +14,19 @@ import java.util.stream.IntStream;
  */
 public final class FolderBatches implements BatchSource {
   private final List<ImageFiles.Sample> samples;
-  private final int batchSize;
+  private final EpochOrder epochs;
   private final long seed;
   private final boolean training;
   private final ImageTransforms transforms;
   private final ImageDecoder decoder;
-  private int cachedEpoch = -1;
-  private int[] cachedOrder;
 
   private FolderBatches(List<ImageFiles.Sample> samples, int batchSize, long seed, boolean training, ImageTransforms transforms,
       ImageDecoder decoder) {
-    if (batchSize < 1) {
-      throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
-    }
     if (samples.isEmpty()) {
       throw new DataException("no images");
     }
+    this.epochs = new EpochOrder(samples.size(), batchSize, seed, training, training);
     this.samples = List.copyOf(samples);
-    this.batchSize = batchSize;
     this.seed = seed;
     this.training = training;
     this.transforms = transforms;
@@ -41,10 +36,6 @@ public final class FolderBatches implements BatchSource {
   /** Training batches: shuffled every epoch, augmented, only full batches. */
   public static FolderBatches training(List<ImageFiles.Sample> samples, int batchSize, long seed, ImageTransforms transforms,
       ImageDecoder decoder) {
-    if (samples.size() < batchSize) {
-      throw new DataException("the training set has " + samples.size() + " images, fewer than one batch of " + batchSize
-          + "; lower the batch size");
-    }
     return new FolderBatches(samples, batchSize, seed, true, transforms, decoder);
   }
 
@@ -56,12 +47,12 @@ public final class FolderBatches implements BatchSource {
 
   @Override
   public int batchSize() {
-    return batchSize;
+    return epochs.batchSize();
   }
 
   @Override
   public int batchesPerEpoch() {
-    return training ? samples.size() / batchSize : (samples.size() + batchSize - 1) / batchSize;
+    return epochs.batchesPerEpoch();
   }
 
   @Override
@@ -69,31 +60,19 @@ public final class FolderBatches implements BatchSource {
     return samples.size();
   }
 
-  private synchronized int[] order(int epoch) {
-    if (epoch != cachedEpoch) {
-      cachedOrder = BatchLoader.order(samples.size(), training, seed, epoch);
-      cachedEpoch = epoch;
-    }
-    return cachedOrder;
-  }
-
   @Override
   public Batch batch(int epoch, int index) {
-    int count = batchesPerEpoch();
-    if (index < 0 || index >= count) {
-      throw new IndexOutOfBoundsException("batch " + index + " of " + count);
-    }
-    int[] order = order(epoch);
-    int from = index * batchSize;
-    int size = Math.min(batchSize, samples.size() - from);
+    int[] members = epochs.batch(epoch, index);
+    int from = epochs.firstPosition(index);
+    int size = members.length;
     int per = transforms.imageSize();
     float[] out = new float[size * per];
     int[] labels = new int[size];
     IntStream.range(0, size).parallel().forEach(b -> {
-      ImageFiles.Sample s = samples.get(order[from + b]);
+      ImageFiles.Sample s = samples.get(members[b]);
       labels[b] = s.label();
       float[] x = training
-          ? transforms.training(decoder.decode(s.file()), new SplittableRandom(BatchLoader.mix(seed, epoch, from + b)))
+          ? transforms.training(decoder.decode(s.file()), new SplittableRandom(EpochOrder.mix(seed, epoch, from + b)))
           : transforms.evaluation(decoder.decode(s.file()));
       System.arraycopy(x, 0, out, b * per, per);
     });
