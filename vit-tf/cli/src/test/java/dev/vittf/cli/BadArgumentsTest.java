@@ -121,7 +121,7 @@ class BadArgumentsTest {
 
   /** One case per declared range or path role of every option of every command. */
   static Stream<BadArgument> declaredCases() {
-    return Declarations.badArguments(new CommandLine(new Main()), scratch).stream();
+    return Declarations.badArguments(Main.commandLine(), scratch).stream();
   }
 
   @ParameterizedTest(name = "{0}")
@@ -133,7 +133,7 @@ class BadArgumentsTest {
 
   @Test
   void everyNumericAndPathOptionDeclaresItsRangeOrRole() {
-    assertEquals(List.of(), Declarations.undeclared(new CommandLine(new Main())));
+    assertEquals(List.of(), Declarations.undeclared(Main.commandLine()));
     assertTrue(declaredCases().count() > 60, "generated cases");
   }
 
@@ -158,11 +158,22 @@ class BadArgumentsTest {
 
   @Test
   void everyCommandsHelpListsTheExitCodes() {
-    for (String cmd : new CommandLine(new Main()).getSubcommands().keySet()) {
+    for (String cmd : Main.commandLine().getSubcommands().keySet()) {
       Run r = run(List.of(cmd, "--help"));
       assertEquals(0, r.code(), cmd);
       assertTrue(r.out().contains("Exit codes:\n   0   success\n   1   runtime failure"), cmd + ": " + r.out());
       assertTrue(r.out().contains("\n   2   usage error: "), cmd + ": " + r.out());
     }
+  }
+
+  @Test
+  void aRunRegistersOnlyItsSubcommandAndEverythingElseSeesAll() {
+    assertEquals(12, Main.commandLine().getSubcommands().size());
+    assertEquals(List.of("bench"), List.copyOf(Main.commandLine("bench", "--preset", "vit-tiny").getSubcommands().keySet()));
+    assertEquals(12, Main.commandLine("--help").getSubcommands().size());
+    assertEquals(12, Main.commandLine("bnech").getSubcommands().size());
+    Run r = run(List.of("bnech"));
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("'bnech'"), r.err());
   }
 }
