@@ -9,10 +9,8 @@ import java.util.SplittableRandom;
  * when {@code shuffle} is off); augmentation randomness is seeded by {@code (seed, epoch, index)}.
  * With {@code dropLast} only full batches are produced.
  */
-public final class BatchLoader implements BatchSource {
+public final class BatchLoader extends EpochBatchSource {
   private final ImageDataset data;
-  private final EpochOrder epochs;
-  private final long seed;
   private final Normalization norm;
   private final Augmentation augmentation;
 
@@ -29,12 +27,11 @@ public final class BatchLoader implements BatchSource {
    */
   public BatchLoader(ImageDataset data, int batchSize, long seed, boolean shuffle, boolean dropLast,
       Normalization norm, Augmentation augmentation) {
+    super(data.size(), batchSize, seed, shuffle, dropLast);
     if (norm.channels() != data.channels()) {
       throw new IllegalArgumentException("normalisation has " + norm.channels() + " channels, the data " + data.channels());
     }
-    this.epochs = new EpochOrder(data.size(), batchSize, seed, shuffle, dropLast);
     this.data = data;
-    this.seed = seed;
     this.norm = norm;
     this.augmentation = augmentation;
   }
@@ -49,32 +46,10 @@ public final class BatchLoader implements BatchSource {
     return data;
   }
 
-  @Override
-  public int size() {
-    return data.size();
-  }
-
-  /** Images per (full) batch. */
-  @Override
-  public int batchSize() {
-    return epochs.batchSize();
-  }
-
-  /** Batches per epoch. */
-  @Override
-  public int batchesPerEpoch() {
-    return epochs.batchesPerEpoch();
-  }
-
-  /** The sample order of an epoch. */
-  public int[] order(int epoch) {
-    return epochs.order(epoch);
-  }
-
   /** Batch {@code index} of epoch {@code epoch}. */
   @Override
   public Batch batch(int epoch, int index) {
-    int[] members = epochs.batch(epoch, index);
+    int[] members = members(epoch, index);
     int size = members.length;
     int h = data.height();
     int w = data.width();
@@ -91,7 +66,7 @@ public final class BatchLoader implements BatchSource {
       scale[k] = 1f / (255f * std[k]);
       shift[k] = -mean[k] / std[k];
     }
-    SplittableRandom rng = augmentation.active() ? new SplittableRandom(EpochOrder.mix(seed, epoch, index)) : null;
+    SplittableRandom rng = augmentation.active() ? new SplittableRandom(mix(seed(), epoch, index)) : null;
     for (int b = 0; b < size; b++) {
       int sample = members[b];
       labels[b] = data.label(sample);

@@ -12,22 +12,19 @@ import java.util.stream.IntStream;
  * augmentation randomness of each image seeded by {@code (seed, epoch, position in the epoch)}, so the
  * photos of a batch can be decoded in parallel and a resumed run sees the same data.
  */
-public final class FolderBatches implements BatchSource {
+public final class FolderBatches extends EpochBatchSource {
   private final List<ImageFiles.Sample> samples;
-  private final EpochOrder epochs;
-  private final long seed;
   private final boolean training;
   private final ImageTransforms transforms;
   private final ImageDecoder decoder;
 
   private FolderBatches(List<ImageFiles.Sample> samples, int batchSize, long seed, boolean training, ImageTransforms transforms,
       ImageDecoder decoder) {
+    super(samples.size(), batchSize, seed, training, training);
     if (samples.isEmpty()) {
       throw new DataException("no images");
     }
-    this.epochs = new EpochOrder(samples.size(), batchSize, seed, training, training);
     this.samples = List.copyOf(samples);
-    this.seed = seed;
     this.training = training;
     this.transforms = transforms;
     this.decoder = decoder;
@@ -46,24 +43,9 @@ public final class FolderBatches implements BatchSource {
   }
 
   @Override
-  public int batchSize() {
-    return epochs.batchSize();
-  }
-
-  @Override
-  public int batchesPerEpoch() {
-    return epochs.batchesPerEpoch();
-  }
-
-  @Override
-  public int size() {
-    return samples.size();
-  }
-
-  @Override
   public Batch batch(int epoch, int index) {
-    int[] members = epochs.batch(epoch, index);
-    int from = epochs.firstPosition(index);
+    int[] members = members(epoch, index);
+    int from = firstPosition(index);
     int size = members.length;
     int per = transforms.imageSize();
     float[] out = new float[size * per];
@@ -72,7 +54,7 @@ public final class FolderBatches implements BatchSource {
       ImageFiles.Sample s = samples.get(members[b]);
       labels[b] = s.label();
       float[] x = training
-          ? transforms.training(decoder.decode(s.file()), new SplittableRandom(EpochOrder.mix(seed, epoch, from + b)))
+          ? transforms.training(decoder.decode(s.file()), new SplittableRandom(mix(seed(), epoch, from + b)))
           : transforms.evaluation(decoder.decode(s.file()));
       System.arraycopy(x, 0, out, b * per, per);
     });

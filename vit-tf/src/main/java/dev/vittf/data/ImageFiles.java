@@ -273,7 +273,7 @@ public record ImageFiles(List<String> classes, List<Sample> train, List<Sample> 
       if (mine.isEmpty()) {
         continue; // an empty class folder: reported by the caller
       }
-      SplittableRandom r = new SplittableRandom(EpochOrder.mix(seed, k, -2));
+      SplittableRandom r = new SplittableRandom(EpochBatchSource.mix(seed, k, -2));
       for (int i = mine.size() - 1; i > 0; i--) {
         int j = r.nextInt(i + 1);
         Sample t = mine.get(i);

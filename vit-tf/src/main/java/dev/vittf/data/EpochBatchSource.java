@@ -4,12 +4,12 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * Which samples batch {@code i} of epoch {@code e} holds, for both {@link BatchSource}s: epoch {@code e}
- * visits a Fisher-Yates permutation seeded by {@code (seed, e)} (the identity when not shuffling), cut into
- * batches in order; with {@code dropLast} the incomplete last batch is left out. Everything is a pure
- * function of the arguments, which is what lets a run resume at any step.
+ * A {@link BatchSource} whose batch {@code i} of epoch {@code e} is slice {@code i} of that epoch's order: a
+ * Fisher-Yates permutation seeded by {@code (seed, e)} (the identity when not shuffling), cut into batches in
+ * order; with {@code dropLast} the incomplete last batch is left out. Everything is a pure function of the
+ * arguments, which is what lets a run resume at any step. Subclasses say how a batch's samples become pixels.
  */
-final class EpochOrder {
+abstract class EpochBatchSource implements BatchSource {
   private final int samples;
   private final int batchSize;
   private final long seed;
@@ -25,7 +25,7 @@ final class EpochOrder {
    * @param shuffle whether every epoch is a fresh permutation
    * @param dropLast whether the incomplete last batch is dropped (then at least one full batch is needed)
    */
-  EpochOrder(int samples, int batchSize, long seed, boolean shuffle, boolean dropLast) {
+  EpochBatchSource(int samples, int batchSize, long seed, boolean shuffle, boolean dropLast) {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
     }
@@ -40,21 +40,30 @@ final class EpochOrder {
     this.dropLast = dropLast;
   }
 
-  int batchSize() {
+  @Override
+  public int size() {
+    return samples;
+  }
+
+  /** Images per (full) batch. */
+  @Override
+  public int batchSize() {
     return batchSize;
   }
 
-  int batchesPerEpoch() {
+  /** Batches per epoch. */
+  @Override
+  public int batchesPerEpoch() {
     return dropLast ? samples / batchSize : (samples + batchSize - 1) / batchSize;
   }
 
   /** A copy of the sample order of {@code epoch}. */
-  int[] order(int epoch) {
+  public int[] order(int epoch) {
     return cached(epoch).clone();
   }
 
   /** The sample indices of batch {@code index} of {@code epoch}, in the order they are batched. */
-  int[] batch(int epoch, int index) {
+  final int[] members(int epoch, int index) {
     int count = batchesPerEpoch();
     if (index < 0 || index >= count) {
       throw new IndexOutOfBoundsException("batch " + index + " of " + count);
@@ -63,8 +72,13 @@ final class EpochOrder {
     return Arrays.copyOfRange(cached(epoch), from, Math.min(from + batchSize, samples));
   }
 
+  /** The seed of the order, also the root of the subclasses' per-image randomness. */
+  final long seed() {
+    return seed;
+  }
+
   /** The position in the epoch of the first image of batch {@code index} (seeds per-image randomness). */
-  int firstPosition(int index) {
+  final int firstPosition(int index) {
     return index * batchSize;
   }
 
