@@ -2,10 +2,12 @@ package dev.vittf.export.cli;
 
 import dev.vittf.cli.support.CliErrors;
 import dev.vittf.cli.support.ExitCodes;
+import dev.vittf.cli.support.Subcommands;
 import dev.vittf.export.ExportException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -33,10 +35,12 @@ import picocli.CommandLine.Spec;
     name = "vittf-export",
     mixinStandardHelpOptions = true,
     versionProvider = VitTfExport.Version.class,
-    description = "Export vit-tf models as TensorFlow SavedModels for TensorFlow Serving, inspect and run them.",
-    subcommands = {ExportCommand.class, InspectCommand.class, PredictCommand.class, BenchCommand.class,
-        CommandLine.HelpCommand.class})
+    description = "Export vit-tf models as TensorFlow SavedModels for TensorFlow Serving, inspect and run them.")
 public final class VitTfExport implements Callable<Integer> {
+  /** The subcommands, in the order of the usage (registered by {@link Subcommands}). */
+  static final List<Class<?>> SUBCOMMANDS = List.of(ExportCommand.class, InspectCommand.class, PredictCommand.class,
+      BenchCommand.class, CommandLine.HelpCommand.class);
+
   /** Exit code: failure. */
   public static final int EXIT_FAILED = ExitCodes.FAILED;
   /** Exit code: bad arguments or config. */
@@ -78,11 +82,16 @@ public final class VitTfExport implements Callable<Integer> {
 
   /** Runs a command line in this JVM and returns its exit code. */
   public static int run(String[] args, PrintStream out, PrintStream err) {
-    CommandLine cmd = new CommandLine(new VitTfExport());
+    CommandLine cmd = Subcommands.forArguments(new VitTfExport(), SUBCOMMANDS, args);
     cmd.setOut(new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true));
     cmd.setErr(new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true));
     CliErrors.install(cmd, VitTfExport::exportFailure, Relaunch.verbose(args));
     return cmd.execute(args);
+  }
+
+  /** The whole command line, every subcommand registered (tests). */
+  static CommandLine commandLine() {
+    return Subcommands.all(new VitTfExport(), SUBCOMMANDS);
   }
 
   /** The export API's own failures; everything else goes through the shared mapping. */

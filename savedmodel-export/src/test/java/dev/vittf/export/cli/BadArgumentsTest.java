@@ -92,7 +92,7 @@ class BadArgumentsTest {
   }
 
   static Stream<BadArgument> declaredCases() {
-    return Declarations.badArguments(new CommandLine(new VitTfExport()), scratch).stream();
+    return Declarations.badArguments(VitTfExport.commandLine(), scratch).stream();
   }
 
   @ParameterizedTest(name = "{0}")
@@ -105,7 +105,7 @@ class BadArgumentsTest {
 
   @Test
   void everyNumericAndPathOptionDeclaresItsRangeOrRole() {
-    assertEquals(List.of(), Declarations.undeclared(new CommandLine(new VitTfExport())));
+    assertEquals(List.of(), Declarations.undeclared(VitTfExport.commandLine()));
     assertTrue(declaredCases().count() > 25, "generated cases");
   }
 

@@ -1,6 +1,7 @@
 package dev.vittf.cli;
 
 import dev.vittf.cli.support.CliErrors;
+import dev.vittf.cli.support.Subcommands;
 import dev.vittf.core.NativeLogging;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
@@ -74,34 +75,12 @@ public final class Main implements Callable<Integer> {
 
   /** The whole command line, every subcommand registered (usage, tests, documentation). */
   static CommandLine commandLine() {
-    CommandLine cl = new CommandLine(new Main());
-    SUBCOMMANDS.forEach(c -> cl.addSubcommand(instance(c)));
-    return cl;
+    return Subcommands.all(new Main(), SUBCOMMANDS);
   }
 
-  /**
-   * The command line that runs {@code args}: when they start with a subcommand's name, only that subcommand is
-   * registered. Picocli reflects over every option of every registered command, and doing so for all twelve was
-   * ~0.3 s of each start (a third of "ready to predict" for ViT-B/16 from a checkpoint); help, usage and errors
-   * about the subcommand name still see all of them.
-   */
+  /** The command line that runs {@code args}: only the subcommand they name, if any ({@link Subcommands}). */
   static CommandLine commandLine(String... args) {
-    if (args.length > 0) {
-      for (Class<?> c : SUBCOMMANDS) {
-        if (c.getAnnotation(Command.class).name().equals(args[0])) {
-          return new CommandLine(new Main()).addSubcommand(instance(c));
-        }
-      }
-    }
-    return commandLine();
-  }
-
-  private static Object instance(Class<?> command) {
-    try {
-      return CommandLine.defaultFactory().create(command);
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot create " + command.getName(), e);
-    }
+    return Subcommands.forArguments(new Main(), SUBCOMMANDS, args);
   }
 
   /** The tool's error handling and exit codes on {@code cl} (also used by commands run on their own). */
