@@ -73,12 +73,10 @@ public final class Main implements Callable<Integer> {
     return cl.execute(args);
   }
 
-  /** The whole command line, every subcommand registered (usage, tests, documentation). */
-  static CommandLine commandLine() {
-    return Subcommands.all(new Main(), SUBCOMMANDS);
-  }
-
-  /** The command line that runs {@code args}: only the subcommand they name, if any ({@link Subcommands}). */
+  /**
+   * The command line that runs {@code args}: only the subcommand they name, if any; every subcommand for no
+   * arguments (usage, tests) or any other first argument ({@link Subcommands#forArguments}).
+   */
   static CommandLine commandLine(String... args) {
     return Subcommands.forArguments(new Main(), SUBCOMMANDS, args);
   }

@@ -55,6 +55,8 @@ class SubcommandsTest {
     help.setOut(new PrintWriter(out));
     assertEquals(0, help.execute("help", "second"));
     assertEquals(true, out.toString().contains("the second"), out.toString());
-    assertThrows(IllegalArgumentException.class, () -> Subcommands.all(new Tool(), List.of(NotACommand.class)));
+    String m = assertThrows(IllegalArgumentException.class,
+        () -> Subcommands.all(new Tool(), List.of(NotACommand.class))).getMessage();
+    assertEquals(NotACommand.class.getName() + " is not a picocli @Command", m);
   }
 }
