@@ -17,9 +17,17 @@ import org.tensorflow.types.TFloat32;
 
 public class PatchExtraction {
   public static void main(String[] args) {
-    int batch = Integer.parseInt(args[0]);
-    int size = Integer.parseInt(args[1]);
-    int patch = Integer.parseInt(args[2]);
+    if (args.length != 0 && args.length != 3) {
+      System.err.println("usage: PatchExtraction [BATCH SIZE PATCH] (default: 1 256 32)");
+      System.exit(2);
+    }
+    int batch = args.length == 0 ? 1 : Integer.parseInt(args[0]);
+    int size = args.length == 0 ? 256 : Integer.parseInt(args[1]);
+    int patch = args.length == 0 ? 32 : Integer.parseInt(args[2]);
+    if (batch < 1 || patch < 1 || size % patch != 0) {
+      System.err.println("PatchExtraction: need BATCH >= 1 and SIZE a multiple of PATCH, got " + String.join(" ", args));
+      System.exit(2);
+    }
     int grid = size / patch;
     int runs = 100;
     try (Graph g = new Graph()) {

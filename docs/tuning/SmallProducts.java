@@ -20,9 +20,13 @@ import org.tensorflow.types.TFloat32;
 
 public class SmallProducts {
   public static void main(String[] args) {
-    int m = Integer.parseInt(args[0]);
-    int k = Integer.parseInt(args[1]);
-    int n = Integer.parseInt(args[2]);
+    if (args.length != 0 && args.length != 3) {
+      System.err.println("usage: SmallProducts [ROWS IN OUT] (default: 65 1024 3072)");
+      System.exit(2);
+    }
+    int m = args.length == 0 ? 65 : Integer.parseInt(args[0]);
+    int k = args.length == 0 ? 1024 : Integer.parseInt(args[1]);
+    int n = args.length == 0 ? 3072 : Integer.parseInt(args[2]);
     int layers = 12;
     int runs = 50;
     try (Graph g = new Graph()) {
